@@ -1,0 +1,73 @@
+// Starts the real server as a child process on 127.0.0.1 and a port chosen by the OS, for
+// end-to-end tests. Resolves once the server logs that it listens.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  /** Base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  /** Every stdout line the server printed (JSON log lines). */
+  logs: string[];
+  /** Sends SIGTERM (or the given signal) and waits for exit; returns the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Fails if the server has not logged "listening" in this time (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+/** Starts `server/main.ts` under tsx with HOST=127.0.0.1 PORT=0 plus `env`. */
+export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  let stderr = '';
+  proc.stderr!.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: proc.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in time\n${stderr}\n${logs.join('\n')}`)),
+      options.startTimeoutMs ?? 30_000,
+    );
+    lines.on('line', (line) => {
+      logs.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'listening' && typeof entry.port === 'number') {
+          clearTimeout(timer);
+          resolve(entry.port);
+        }
+      } catch {
+        // not a JSON line: keep it in logs only
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening\n${stderr}`));
+    });
+  });
+  const exited = once(proc, 'exit');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    proc,
+    logs,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
