@@ -35,4 +35,4 @@ const stream = run({ files, concurrency: Number(process.env.TEST_CONCURRENCY ?? 
 stream.on('test:fail', () => {
   process.exitCode = 1;
 });
-stream.compose(spec).pipe(process.stdout);
+stream.compose(new spec()).pipe(process.stdout);

@@ -1,0 +1,109 @@
+// Builds the bench's requests once, before the clock starts: one multipart body per image
+// (field `file`, as the original clients sent), sent in turn by every connection.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { synthesizeImage, type SyntheticFormat, type SyntheticKind } from '../generate/synthesize-image.ts';
+
+/** An image to upload. */
+export interface ImageInput {
+  name: string;
+  bytes: Buffer;
+}
+
+/** One request ready to write: the same shape autocannon's `requests` entries take. */
+export interface PreparedRequest {
+  method: 'POST' | 'GET';
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** Image name, for the recorded options. */
+  name: string;
+}
+
+const ACCEPT = { json: 'application/json', png: 'image/png' } as const;
+export type AcceptKind = keyof typeof ACCEPT;
+
+/** Reads files; a directory contributes its files (not recursively), sorted by name. */
+export async function readImages(paths: readonly string[]): Promise<ImageInput[]> {
+  const images: ImageInput[] = [];
+  for (const path of paths) {
+    if ((await stat(path)).isDirectory()) {
+      for (const name of (await readdir(path)).sort()) {
+        const file = join(path, name);
+        if ((await stat(file)).isFile()) images.push({ name, bytes: await readFile(file) });
+      }
+    } else {
+      images.push({ name: basename(path), bytes: await readFile(path) });
+    }
+  }
+  if (images.length === 0) throw new Error(`Expected at least one image file in ${paths.join(', ')} but found none`);
+  return images;
+}
+
+/** Parses "512x512". @throws Error naming the bad value. */
+export function parseSize(text: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/i.exec(text.trim());
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (!match || width < 1 || height < 1) throw new Error(`Expected a size as WIDTHxHEIGHT (e.g. 512x512) but received "${text}"`);
+  return { width, height };
+}
+
+/** `count` synthetic images of one size, seeds 1..count, so each upload differs. */
+export async function generateImages(size: string, count: number, kind: SyntheticKind, format: SyntheticFormat): Promise<ImageInput[]> {
+  const { width, height } = parseSize(size);
+  const images: ImageInput[] = [];
+  for (let seed = 1; seed <= count; seed++) {
+    const bytes = await synthesizeImage({ kind, width, height, format, seed });
+    images.push({ name: `${kind}-${width}x${height}-${seed}.${format === 'jpeg' ? 'jpg' : format}`, bytes });
+  }
+  return images;
+}
+
+/** The MIME type the bytes say they are (the server sniffs too; this is only the part header). */
+export function sniffType(bytes: Buffer): string {
+  if (bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG') return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  if (bytes.toString('latin1', 0, 3) === 'GIF') return 'image/gif';
+  return 'application/octet-stream';
+}
+
+/** A multipart/form-data body holding `image` in field `file`. */
+export function multipartBody(image: ImageInput, boundary: string): Buffer {
+  const filename = image.name.replace(/["\r\n]/g, '_');
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+    `Content-Type: ${sniffType(image.bytes)}\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), image.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1')]);
+}
+
+/** One POST per image to `url`'s path and query, with `headers` and the Accept for `accept`. */
+export function prepareUploads(url: URL, images: readonly ImageInput[], accept: AcceptKind, headers: Record<string, string>): PreparedRequest[] {
+  const boundary = `----histogram-bench-${randomBytes(8).toString('hex')}`;
+  return images.map((image) => {
+    const body = multipartBody(image, boundary);
+    return {
+      method: 'POST',
+      path: `${url.pathname}${url.search}`,
+      headers: {
+        accept: ACCEPT[accept],
+        ...lowerCaseKeys(headers),
+        // No content-length here: autocannon and node:http both add it from the body.
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      body,
+      name: image.name,
+    };
+  });
+}
+
+/** A bodiless GET of `url` (e.g. /healthz probes measured alongside a load). */
+export function prepareGet(url: URL, headers: Record<string, string>): PreparedRequest[] {
+  return [{ method: 'GET', path: `${url.pathname}${url.search}`, headers: lowerCaseKeys(headers), name: url.pathname }];
+}
+
+// One spelling per header, so a user's `Accept:` replaces ours instead of doubling it.
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}

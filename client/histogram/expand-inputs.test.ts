@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expandInputs, InputError } from './expand-inputs.ts';
+
+async function tree(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'expand-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'sub'));
+  for (const name of ['b.jpg', 'a.PNG', 'notes.txt', 'sub/c.jpg', 'sub/d.webp']) await writeFile(join(dir, name), 'x');
+  return dir;
+}
+
+test('one file is the single-image mode, whatever its extension', async (t) => {
+  const dir = await tree(t);
+  assert.deepEqual(await expandInputs([join(dir, 'notes.txt')]), { files: [join(dir, 'notes.txt')], single: true });
+});
+
+test('a folder gives its image files sorted, not its text files or subfolders', async (t) => {
+  const dir = await tree(t);
+  assert.deepEqual(await expandInputs([dir]), { files: [join(dir, 'a.PNG'), join(dir, 'b.jpg')], single: false });
+});
+
+test('a glob with ** reaches subfolders; duplicates are dropped', async (t) => {
+  const dir = await tree(t);
+  const { files, single } = await expandInputs([`${dir}/**/*.jpg`, join(dir, 'b.jpg')]);
+  assert.deepEqual(files, [join(dir, 'b.jpg'), join(dir, 'sub', 'c.jpg')]);
+  assert.equal(single, false);
+});
+
+test('a missing path, an empty folder and a glob without matches are InputErrors naming them', async (t) => {
+  const dir = await tree(t);
+  await mkdir(join(dir, 'empty'));
+  await assert.rejects(expandInputs([join(dir, 'nope.jpg')]), (e: unknown) => e instanceof InputError && /no such file or folder: .*nope\.jpg/.test(e.message));
+  await assert.rejects(expandInputs([join(dir, 'empty')]), { message: /folder .*empty holds no images/ });
+  await assert.rejects(expandInputs([`${dir}/*.gif`]), { message: /no files match .*\*\.gif/ });
+});

@@ -1,0 +1,79 @@
+// Expands `--image` arguments (files, folders, globs) into the list of files to upload.
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import { globToRegExp, hasGlobMagic, splitGlobBase } from './glob-pattern.ts';
+
+/** File name extensions a folder is scanned for (the server decides the format from the bytes). */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.heic', '.heif', '.svg', '.bmp', '.jp2', '.jxl',
+]);
+
+/** A problem with the `--image` arguments themselves, found before anything is uploaded. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export interface ExpandedInputs {
+  files: string[];
+  /** True when the user named exactly one file (no folder, no glob): the single-image mode. */
+  single: boolean;
+}
+
+/**
+ * Files stay as given (whatever their extension); a folder gives its image files (by
+ * extension, not recursive, sorted); a glob gives the files it matches (sorted). Duplicates
+ * are dropped, keeping the first occurrence.
+ * @throws InputError naming the argument when a path does not exist, a glob matches nothing or
+ *   a folder holds no images.
+ */
+export async function expandInputs(args: readonly string[]): Promise<ExpandedInputs> {
+  if (args.length === 0) throw new InputError('no image given: pass --image FILE, a folder or a glob');
+  const files: string[] = [];
+  let single = args.length === 1;
+  for (const arg of args) {
+    const info = await stat(arg).catch(() => undefined);
+    if (info?.isFile()) files.push(arg);
+    else if (info?.isDirectory()) {
+      single = false;
+      const names = (await readdir(arg)).filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort();
+      const found: string[] = [];
+      for (const name of names) {
+        if ((await stat(join(arg, name)).catch(() => undefined))?.isFile()) found.push(join(arg, name));
+      }
+      if (found.length === 0) {
+        throw new InputError(`folder ${arg} holds no images (looked for ${[...IMAGE_EXTENSIONS].join(' ')})`);
+      }
+      files.push(...found);
+    } else if (hasGlobMagic(arg)) {
+      single = false;
+      const matches = await expandGlob(arg);
+      if (matches.length === 0) throw new InputError(`no files match ${arg}`);
+      files.push(...matches);
+    } else {
+      throw new InputError(`no such file or folder: ${arg}`);
+    }
+  }
+  return { files: [...new Set(files)], single };
+}
+
+/** The files a glob matches, sorted; the walk starts at the glob's fixed prefix. */
+async function expandGlob(glob: string): Promise<string[]> {
+  const normalized = glob.split(sep).join('/');
+  const { base, rest } = splitGlobBase(normalized);
+  const matcher = globToRegExp(rest);
+  // Only `**` needs to look below the depth the pattern spells out.
+  const maxDepth = rest.includes('**') ? Infinity : rest.split('/').length;
+  const out: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      const rel = relative(base, path).split(sep).join('/');
+      if (entry.isDirectory()) {
+        if (depth < maxDepth && entry.name !== 'node_modules' && entry.name !== '.git') await walk(path, depth + 1);
+      } else if (entry.isFile() && matcher.test(rel)) out.push(path);
+    }
+  };
+  await walk(base, 1);
+  return out.sort();
+}

@@ -1,0 +1,63 @@
+// The server's JSON response shape (DESIGN.md "JSON response"), as the client reads it.
+
+/** Per-channel counts and statistics. */
+export interface ChannelStats {
+  counts: number[];
+  mean: number;
+  stdev: number;
+  min: number;
+  max: number;
+  median: number;
+  p01: number;
+  p99: number;
+  entropy: number;
+}
+
+/** The body of a 200 JSON answer from POST /v1/histogram. */
+export interface HistogramJson {
+  width: number;
+  height: number;
+  pixels: number;
+  format: string;
+  space?: string;
+  channelsInImage?: number;
+  bins: number;
+  /** Luma counts: what the original service returned. */
+  histogram: number[];
+  channels: Record<string, ChannelStats | undefined>;
+  servedBy?: string;
+  timingsMs?: { decode?: number; histogram?: number; total?: number };
+}
+
+/**
+ * Parses and checks the fields the client relies on.
+ * @throws Error when the body is not JSON or lacks `histogram`/`channels` (e.g. the URL points
+ *   at some other service that also answers 200).
+ */
+export function parseHistogramJson(body: Buffer): HistogramJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new Error(`expected a JSON histogram but the server sent ${describeBody(body)}`);
+  }
+  const candidate = value as Partial<HistogramJson> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    !Array.isArray(candidate.histogram) ||
+    typeof candidate.channels !== 'object'
+  ) {
+    throw new Error(`expected a JSON histogram (with "histogram" and "channels") but the server sent ${describeBody(body)}`);
+  }
+  return candidate as HistogramJson;
+}
+
+/** A short, printable description of a response body for error messages. */
+export function describeBody(body: Buffer): string {
+  if (body.length === 0) return 'an empty body';
+  const text = body.subarray(0, 120).toString('utf8').replace(/\s+/g, ' ').trim();
+  // Binary bodies (an image, say) are not worth printing.
+  if (/[\u0000-\u0008\uFFFD]/.test(text)) return `${body.length} bytes of binary data`;
+  return JSON.stringify(body.length > 120 ? `${text}…` : text);
+}

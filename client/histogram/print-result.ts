@@ -1,0 +1,96 @@
+// Text for people: the terminal histograms and summary line of one image, the end-of-batch
+// summary and failure lines. Pure functions returning strings; the command writes them.
+import { basename } from 'node:path';
+import type { HistogramRun, ImageFailure, ImageResult, ImageSuccess } from './run-histogram.ts';
+import { renderTerminalHistogram } from './terminal-histogram.ts';
+
+export interface DisplayOptions {
+  columns: number;
+  color: boolean;
+  /** Colour channels to draw under luma; [] for luma only. */
+  channels: readonly string[];
+}
+
+/** Luma first, then each requested colour channel the image has. */
+export function formatHistograms(result: ImageSuccess, o: DisplayOptions): string {
+  const stats = result.stats;
+  if (!stats) return '';
+  const charts: string[] = [];
+  const luma = stats.channels.luma;
+  charts.push(
+    renderTerminalHistogram(stats.histogram, {
+      title: `luma${luma ? `  mean ${luma.mean.toFixed(1)}  median ${luma.median}` : ''}`,
+      columns: o.columns,
+      channel: 'luma',
+      color: o.color,
+    }),
+  );
+  for (const name of o.channels) {
+    const channel = stats.channels[name];
+    if (!channel || name === 'luma') continue;
+    charts.push(
+      renderTerminalHistogram(channel.counts, {
+        title: `${name}  mean ${channel.mean.toFixed(1)}  median ${channel.median}`,
+        columns: o.columns,
+        channel: name,
+        color: o.color,
+      }),
+    );
+  }
+  return charts.join('\n\n');
+}
+
+/**
+ * `lenna.jpeg  512×512 jpeg, 48.2 KiB  mean 124.1  median 120  served by pod-a  183 ms` — the
+ * mean and median are of luma; the time is the client's, all requests included.
+ */
+export function formatSummaryLine(result: ImageSuccess): string {
+  const parts = [basename(result.file)];
+  const s = result.stats;
+  parts.push(s ? `${s.width}×${s.height} ${s.format}, ${formatBytes(result.bytes)}` : formatBytes(result.bytes));
+  const luma = s?.channels.luma;
+  if (luma) parts.push(`mean ${luma.mean.toFixed(1)}`, `median ${luma.median}`);
+  parts.push(`served by ${result.servedBy ?? 'unknown'}`);
+  const server = s?.timingsMs?.total;
+  parts.push(`${Math.round(result.elapsedMs)} ms${server !== undefined ? ` (server ${server.toFixed(1)} ms)` : ''}`);
+  if (result.attempts > 1) parts.push(`${result.attempts} attempts`);
+  if (result.output) parts.push(`-> ${result.output}`);
+  return parts.join('  ');
+}
+
+/** One line per finished image, for logs and pipes. */
+export function formatResultLine(result: ImageResult): string {
+  return result.ok
+    ? `ok    ${result.file}${result.output ? ` -> ${result.output}` : ''}  ${Math.round(result.elapsedMs)} ms  served by ${result.servedBy ?? 'unknown'}`
+    : formatFailure(result);
+}
+
+/** `FAIL photos/x.jpg: 415 UNSUPPORTED_MEDIA_TYPE: <the server's message>` */
+export function formatFailure(result: ImageFailure): string {
+  return `FAIL  ${result.file}: ${result.message}`;
+}
+
+/** The end-of-batch block: counts, throughput, spread over replicas, then every failure. */
+export function formatBatchSummary(run: HistogramRun): string {
+  const total = run.results.length;
+  const ok = total - run.failed;
+  const seconds = run.elapsedMs / 1000;
+  const lines = [
+    `${ok} of ${total} images done, ${run.failed} failed in ${seconds.toFixed(2)} s` +
+      ` (${(total / Math.max(seconds, 1e-6)).toFixed(1)} images/s) from ${run.url.href}`,
+  ];
+  const byServer = new Map<string, number>();
+  for (const r of run.results) if (r.ok) byServer.set(r.servedBy ?? 'unknown', (byServer.get(r.servedBy ?? 'unknown') ?? 0) + 1);
+  if (byServer.size > 0) {
+    lines.push(`served by: ${[...byServer].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ')}`);
+  }
+  for (const r of run.results) if (!r.ok) lines.push(formatFailure(r));
+  return lines.join('\n');
+}
+
+/** 1536 -> "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { postImage, RequestFailedError } from './post-image.ts';
+
+/** A port nothing listens on: bind one, note it, close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+test('a refused connection is retried the given number of times, then explained', async () => {
+  const port = await closedPort();
+  const retries: number[] = [];
+  await assert.rejects(
+    postImage({
+      url: new URL(`http://127.0.0.1:${port}/v1/histogram`),
+      bytes: Buffer.from('x'),
+      fileName: 'x.png',
+      retries: 2,
+      onRetry: (info) => retries.push(info.attempt),
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof RequestFailedError);
+      assert.match(error.message, new RegExp(`cannot connect to http://127.0.0.1:${port}: connection refused`));
+      assert.equal(error.attempts, 3);
+      return true;
+    },
+  );
+  assert.deepEqual(retries, [1, 2]);
+});
+
+test('an unknown host is explained by name', async () => {
+  await assert.rejects(
+    postImage({
+      // .invalid never resolves (RFC 2606)
+      url: new URL('http://no-such-host.invalid/v1/histogram'),
+      bytes: Buffer.from('x'),
+      fileName: 'x.png',
+    }),
+    { message: /host "no-such-host.invalid" not found|DNS lookup of "no-such-host.invalid" failed/ },
+  );
+});

@@ -1,0 +1,260 @@
+// histogram-service web page: posts each chosen image to v1/histogram and shows its chart
+// (drawn here with the chart.js the server uses), per-channel statistics and downloads.
+// Plain browser ES module, no build step; every URL is relative so an Ingress prefix works.
+
+const CHANNELS = ['red', 'green', 'blue', 'alpha', 'luma'];
+const COLOURS = { red: '#d62728', green: '#2ca02c', blue: '#1f77b4', alpha: '#8c8c8c', luma: '#222222' };
+const STATS = [
+  ['mean', 2], ['median', 0], ['stdev', 2], ['min', 0], ['max', 0], ['p01', 0], ['p99', 0], ['entropy', 3],
+];
+const TOKEN_KEY = 'histogram-service.token';
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const form = $('#controls');
+const fileInput = $('#file');
+const dropzone = $('#dropzone');
+const results = $('#results');
+const pageError = $('#page-error');
+const token = $('#token');
+
+/** One uploaded image: its file, card elements, latest result and chart. */
+const entries = new Set();
+
+token.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+token.addEventListener('input', () => sessionStorage.setItem(TOKEN_KEY, token.value.trim()));
+
+/** Current control values. */
+function options() {
+  const bins = Math.round(Number($('#bins').value));
+  return {
+    bins: Number.isFinite(bins) ? Math.min(256, Math.max(1, bins)) : 256,
+    channels: [...form.querySelectorAll('input[name=channel]:checked')].map((input) => input.value),
+    scale: $('#log').checked ? 'log' : 'linear',
+    type: form.querySelector('input[name=type]:checked').value,
+  };
+}
+
+/** POSTs the file's raw bytes; the server identifies the format from the bytes themselves. */
+function post(file, params) {
+  const headers = {
+    'Content-Type': file.type.startsWith('image/') ? file.type : 'application/octet-stream',
+  };
+  if (token.value.trim()) headers.Authorization = `Bearer ${token.value.trim()}`;
+  return fetch(`v1/histogram?${new URLSearchParams(params)}`, { method: 'POST', headers, body: file });
+}
+
+/** Turns a failed response into one readable line: the server's message when it sent one. */
+async function describeError(response) {
+  const text = await response.text();
+  let line = `${response.status} ${response.statusText}`.trim();
+  try {
+    const { error } = JSON.parse(text);
+    line = `${error.message} (${response.status} ${error.code}, request ${error.requestId})`;
+  } catch {
+    // not the service's JSON (e.g. a proxy's HTML page): keep the status line
+  }
+  const retry = response.headers.get('Retry-After');
+  return retry ? `${line}. Try again in ${retry} s.` : line;
+}
+
+function addFiles(files) {
+  pageError.textContent = '';
+  const added = [...files].map(createEntry);
+  if (added.length === 0) pageError.textContent = 'No files were chosen.';
+  analyseInTurn(added);
+}
+
+/** Sequential on purpose: a batch of images should not fill the server's queue on its own. */
+async function analyseInTurn(list) {
+  for (const entry of list) if (entries.has(entry)) await analyse(entry);
+}
+
+function createEntry(file) {
+  const card = $('#card-template').content.firstElementChild.cloneNode(true);
+  const entry = { file, card, result: null, jsonText: '', chart: null, generation: 0 };
+  entry.thumbUrl = URL.createObjectURL(file);
+  $('.card-title', card).textContent = file.name || 'pasted image';
+  const thumb = $('.thumb', card);
+  thumb.alt = `Thumbnail of ${file.name}`;
+  thumb.src = entry.thumbUrl;
+  thumb.addEventListener('error', () => thumb.remove(), { once: true });
+  $('.remove', card).setAttribute('aria-label', `Remove ${file.name}`);
+  $('.remove', card).addEventListener('click', () => removeEntry(entry));
+  $('.retry', card).addEventListener('click', () => analyse(entry));
+  for (const button of card.querySelectorAll('.downloads button')) {
+    button.addEventListener('click', () => download(entry, button.dataset.format));
+  }
+  entries.add(entry);
+  results.prepend(card);
+  return entry;
+}
+
+function removeEntry(entry) {
+  entries.delete(entry);
+  entry.chart?.destroy();
+  URL.revokeObjectURL(entry.thumbUrl);
+  entry.card.remove();
+  fileInput.focus();
+}
+
+async function analyse(entry) {
+  const generation = ++entry.generation;
+  const { card } = entry;
+  card.dataset.state = 'loading';
+  $('.status', card).textContent = 'Computing…';
+  $('.error', card).textContent = '';
+  $('.retry', card).hidden = true;
+  const started = performance.now();
+  try {
+    const response = await post(entry.file, { bins: options().bins, format: 'json' });
+    const roundTrip = performance.now() - started;
+    if (generation !== entry.generation) return; // a newer request for this card won
+    if (!response.ok) throw Object.assign(new Error(await describeError(response)), { status: response.status });
+    entry.jsonText = await response.text();
+    entry.result = JSON.parse(entry.jsonText);
+    entry.roundTrip = roundTrip;
+    card.dataset.state = 'done';
+    show(entry);
+  } catch (error) {
+    if (generation !== entry.generation) return;
+    card.dataset.state = 'error';
+    card.classList.remove('has-result');
+    entry.result = null;
+    entry.chart?.destroy();
+    entry.chart = null;
+    $('.status', card).textContent = '';
+    // Worth retrying: network failures, a missing token, an overloaded or slow server.
+    $('.retry', card).hidden = error.status !== undefined && ![401, 429, 502, 503, 504].includes(error.status);
+    $('.error', card).textContent = error instanceof TypeError ? `Could not reach the server: ${error.message}` : error.message;
+  }
+}
+
+/** Channels to display: those ticked that the image has, in the server's order. */
+function shownChannels(result) {
+  const ticked = options().channels;
+  return CHANNELS.filter((name) => name in result.channels && ticked.includes(name));
+}
+
+function show(entry) {
+  const { card, result } = entry;
+  if (!result) return;
+  const names = shownChannels(result);
+  card.classList.add('has-result');
+  $('.status', card).textContent =
+    `${result.width} × ${result.height} ${result.format}, ${result.pixels.toLocaleString('en')} pixels · ` +
+    `served by ${result.servedBy} in ${result.timingsMs.total.toFixed(1)} ms ` +
+    `(${Math.round(entry.roundTrip)} ms round trip)`;
+  const rows = names.map((name) => {
+    const row = document.createElement('tr');
+    row.dataset.channel = name;
+    const head = document.createElement('th');
+    head.scope = 'row';
+    head.innerHTML = `<span class="swatch" style="background:${COLOURS[name]}"></span>`;
+    head.append(name);
+    row.append(head);
+    for (const [stat, digits] of STATS) {
+      const cell = document.createElement('td');
+      cell.dataset.stat = stat;
+      cell.textContent = result.channels[name][stat].toFixed(digits);
+      row.append(cell);
+    }
+    return row;
+  });
+  $('.summary tbody', card).replaceChildren(...rows);
+  drawChart(entry, names);
+}
+
+function drawChart(entry, names) {
+  const { result } = entry;
+  const { scale, type } = options();
+  const width = 256 / result.bins; // equal-width bins over 0..255: bin i starts at i × width
+  const canvas = $('canvas', entry.card);
+  canvas.setAttribute('aria-label', `Histogram of ${names.join(', ')} for ${entry.file.name}, ${result.bins} bins`);
+  entry.chart?.destroy();
+  entry.chart = new window.Chart(canvas, {
+    type,
+    data: {
+      datasets: names.map((name) => ({
+        label: name,
+        data: result.channels[name].counts.map((y, i) => ({ x: i * width, y: scale === 'log' && y === 0 ? null : y })),
+        borderColor: COLOURS[name],
+        backgroundColor: `${COLOURS[name]}55`,
+        borderWidth: type === 'line' ? 1.5 : 0,
+        pointRadius: 0,
+        barPercentage: 1,
+        categoryPercentage: 1,
+        grouped: false,
+      })),
+    },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: { legend: { labels: { boxWidth: 12 } } },
+      scales: {
+        x: { type: 'linear', min: 0, max: 256, offset: false, title: { display: true, text: 'pixel value' },
+          ticks: { stepSize: 32 } },
+        y: { type: scale === 'log' ? 'logarithmic' : 'linear', beginAtZero: scale !== 'log',
+          title: { display: true, text: scale === 'log' ? 'pixels (log)' : 'pixels' } },
+      },
+    },
+  });
+}
+
+/** Downloads: JSON is the response already held; PNG and CSV are re-posts with the controls. */
+async function download(entry, format) {
+  const error = $('.error', entry.card);
+  error.textContent = '';
+  const base = (entry.file.name || 'image').replace(/\.[^.]*$/, '');
+  let blob;
+  if (format === 'json' && entry.result) {
+    blob = new Blob([entry.jsonText], { type: 'application/json' });
+  } else {
+    const { bins, scale, type } = options();
+    const params = { format, bins, scale, type };
+    const names = entry.result ? shownChannels(entry.result) : [];
+    if (names.length > 0) params.channels = names.join(',');
+    try {
+      const response = await post(entry.file, params);
+      if (!response.ok) throw new Error(await describeError(response));
+      blob = await response.blob();
+    } catch (failure) {
+      error.textContent = `${format.toUpperCase()} download failed: ${failure.message}`;
+      return;
+    }
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `${base}-histogram.${format}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
+
+fileInput.addEventListener('change', () => {
+  addFiles(fileInput.files);
+  fileInput.value = ''; // so choosing the same file again still fires change
+});
+
+// The whole label is the drop target; stop the browser opening files dropped beside it.
+for (const name of ['dragover', 'drop']) window.addEventListener(name, (event) => event.preventDefault());
+dropzone.addEventListener('dragenter', () => dropzone.classList.add('dragging'));
+dropzone.addEventListener('dragleave', (event) => {
+  if (!dropzone.contains(event.relatedTarget)) dropzone.classList.remove('dragging');
+});
+dropzone.addEventListener('drop', (event) => {
+  dropzone.classList.remove('dragging');
+  if (event.dataTransfer?.files.length) addFiles(event.dataTransfer.files);
+});
+
+// Bins change the counting: ask the server again. Channels, scale and type only redraw.
+$('#bins').addEventListener('change', () => analyseInTurn([...entries].reverse()));
+form.addEventListener('change', (event) => {
+  if (event.target.id === 'bins' || event.target.id === 'token') return;
+  for (const entry of entries) show(entry);
+});
+form.addEventListener('submit', (event) => event.preventDefault());

@@ -1,0 +1,82 @@
+// End-to-end checks of `client bench` and `client report` against the real server: counts agree
+// with the server's own, a result line survives the report round trip, and the open model
+// corrects for coordinated omission when the server falls behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './helpers/server-process.ts';
+import type { BenchResult } from '../client/bench/bench-result.ts';
+import type { MergedReport } from '../client/report/merge-results.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs the CLI with `args`, feeding `stdin`; resolves with its exit code and output. */
+function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/** Sums the server's http_requests_total samples for POST requests from its /metrics text. */
+async function serverPostCount(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('http_requests_total{') && line.includes('method="POST"')) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
+
+test('bench with 2 connections for 2 s counts exactly the requests the server answered, and its line round-trips through report', async (t) => {
+  const server = await startServer({ env: { POD_NAME: 'bench-test-pod', LOG_LEVEL: 'warn' } });
+  t.after(() => server.stop());
+  const run = await cli(['bench', '--url', `${server.url}/v1/histogram`, '-c', '2', '-d', '2s', '--generate', '128x128', '--count', '3', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'exactly one line on stdout');
+  const result = JSON.parse(lines[0]!) as BenchResult;
+  assert.equal(result.kind, 'histogram-bench-result');
+  assert.equal(result.model, 'closed');
+  assert.ok(result.requests.completed > 10, `only ${result.requests.completed} responses`);
+  assert.equal(result.requests.completed, await serverPostCount(server.url));
+  assert.equal(result.requests.sent, result.requests.completed);
+  assert.deepEqual(result.statuses, { 200: result.requests.completed });
+  assert.deepEqual(result.servedBy, { 'bench-test-pod': result.requests.completed });
+  assert.equal(result.perSecond.reduce((sum, [, all]) => sum + all, 0), result.requests.completed);
+
+  const report = await cli(['report', '--json', '-'], `other log line\n${lines[0]}\n`);
+  assert.equal(report.code, 0, report.stderr);
+  const merged = JSON.parse(report.stdout) as MergedReport;
+  assert.equal(merged.pods, 1);
+  assert.deepEqual(merged.requests, result.requests);
+  assert.deepEqual(merged.statuses, result.statuses);
+  assert.deepEqual(merged.servedBy, result.servedBy);
+  assert.deepEqual(merged.perSecond, result.perSecond);
+  assert.equal(merged.whole.startMs, result.startMs);
+  const { max: mergedMax, ...mergedRest } = merged.latencyUs;
+  const { max, ...rest } = result.latencyUs;
+  assert.deepEqual(mergedRest, rest);
+  assert.ok(mergedMax >= max && mergedMax <= max * 1.001, 'max within HDR precision');
+});
+
+test('--rate above what the server sustains reports corrected latencies larger than uncorrected ones', async (t) => {
+  const server = await startServer({ env: { CONCURRENCY: '1', LOG_LEVEL: 'warn' } });
+  t.after(() => server.stop());
+  const run = await cli(['bench', '--url', `${server.url}/v1/histogram`, '--rate', '60', '-c', '4', '-d', '3s', '--json',
+    '--generate', '1920x1080', '--generate-kind', 'photo', '--generate-format', 'jpeg', '--count', '2']);
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as BenchResult;
+  assert.equal(result.model, 'open');
+  assert.ok(result.uncorrectedLatencyUs, 'open model records uncorrected latency too');
+  assert.ok(result.requests.ok > 0);
+  assert.ok(result.latencyUs.p50 > result.uncorrectedLatencyUs.p50, `p50 ${result.latencyUs.p50} vs ${result.uncorrectedLatencyUs.p50}`);
+  assert.ok(result.latencyUs.p99 > result.uncorrectedLatencyUs.p99, `p99 ${result.latencyUs.p99} vs ${result.uncorrectedLatencyUs.p99}`);
+});
