@@ -10,24 +10,32 @@ export interface ChannelSummary extends ChannelStats {
   counts: number[];
 }
 
-/** Channels an image of `decodedChannels` (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA) has, plus luma. */
-export function defaultChannels(decodedChannels: number): ChannelName[] {
-  const colour = decodedChannels >= 3;
-  const alpha = decodedChannels === 2 || decodedChannels === 4;
-  return CHANNEL_NAMES.filter((name) => name === 'luma' || (name === 'alpha' ? alpha : colour));
+/** How the decoded buffer is laid out. */
+export interface PixelLayout {
+  /** Bytes per pixel: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
+  channels: number;
+  /** The source is grayscale (its colour channels, if any, are equal). */
+  gray: boolean;
+}
+
+const hasAlpha = (layout: PixelLayout) => layout.channels === 2 || layout.channels === 4;
+
+/** Channels the image has (gray: none of red, green, blue), plus luma. */
+export function defaultChannels(layout: PixelLayout): ChannelName[] {
+  return CHANNEL_NAMES.filter((name) => name === 'luma' || (name === 'alpha' ? hasAlpha(layout) : !layout.gray));
 }
 
 /**
  * The 256 value counts of `name`. A gray image's red, green and blue are its gray channel (its
  * sRGB expansion has R = G = B = gray); an image without alpha is opaque: alpha is all 255.
  */
-export function valueCounts(raw: RawCounts, decodedChannels: number, name: ChannelName, pixels: number): Uint32Array {
-  const gray = decodedChannels <= 2;
+export function valueCounts(raw: RawCounts, layout: PixelLayout, name: ChannelName, pixels: number): Uint32Array {
+  const gray = layout.gray || layout.channels <= 2;
   switch (name) {
     case 'luma':
       return raw.luma;
     case 'alpha': {
-      if (decodedChannels === 2 || decodedChannels === 4) return raw.channels[decodedChannels - 1]!;
+      if (hasAlpha(layout)) return raw.channels[layout.channels - 1]!;
       const opaque = new Uint32Array(256);
       opaque[255] = pixels;
       return opaque;
@@ -41,11 +49,11 @@ export function valueCounts(raw: RawCounts, decodedChannels: number, name: Chann
  * Per-channel counts in `bins` bins and statistics from the exact 256-value counts, in the
  * canonical order red, green, blue, alpha, luma whatever order `names` has.
  */
-export function summarizeChannels(raw: RawCounts, decodedChannels: number, names: readonly ChannelName[], bins: number, pixels: number): Partial<Record<ChannelName, ChannelSummary>> {
+export function summarizeChannels(raw: RawCounts, layout: PixelLayout, names: readonly ChannelName[], bins: number, pixels: number): Partial<Record<ChannelName, ChannelSummary>> {
   const out: Partial<Record<ChannelName, ChannelSummary>> = {};
   for (const name of CHANNEL_NAMES) {
     if (!names.includes(name)) continue;
-    const counts = valueCounts(raw, decodedChannels, name, pixels);
+    const counts = valueCounts(raw, layout, name, pixels);
     out[name] = { counts: rebin(counts, bins), ...channelStats(counts) };
   }
   return out;

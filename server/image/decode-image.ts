@@ -10,8 +10,10 @@ export interface DecodedImage {
   pixels: Uint8Array;
   width: number;
   height: number;
-  /** Channels in the decoded buffer: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
+  /** Channels in the decoded buffer: 1 gray, 3 RGB, 4 RGBA (gray+alpha arrives as RGBA). */
   channels: number;
+  /** True for grayscale sources: R = G = B = gray, and luma is the gray channel. */
+  gray: boolean;
   /** Channels the encoded image declares (e.g. 4 for CMYK). */
   channelsInImage: number;
   /** "jpeg", "png", "webp", "gif", "tiff", "avif" or "heif". */
@@ -53,14 +55,18 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   try {
     // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
     let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true });
-    // Gray stays one channel (luma is the gray channel); everything else becomes sRGB.
-    pipeline = gray ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
+    // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
+    // of gray+alpha when asked for b-w, so that decodes as RGBA with R = G = B = gray, whose
+    // Rec. 601 luma is exactly the gray value (the weights sum to 65536).
+    const grayAlpha = gray && meta.hasAlpha === true;
+    pipeline = gray && !grayAlpha ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return {
       pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
       width: info.width,
       height: info.height,
       channels: info.channels,
+      gray,
       channelsInImage: meta.channels ?? info.channels,
       format,
       space: String(meta.space ?? 'srgb'),

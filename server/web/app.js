@@ -43,18 +43,31 @@ function post(file, params) {
   return fetch(`v1/histogram?${new URLSearchParams(params)}`, { method: 'POST', headers, body: file });
 }
 
-/** Turns a failed response into one readable line: the server's message when it sent one. */
-async function describeError(response) {
+/** A failed response as an Error: the server's message, with status, code and request id as detail. */
+async function responseError(response) {
   const text = await response.text();
-  let line = `${response.status} ${response.statusText}`.trim();
+  let message = `The server answered ${response.status} ${response.statusText}`.trim();
+  let detail = '';
   try {
     const { error } = JSON.parse(text);
-    line = `${error.message} (${response.status} ${error.code}, request ${error.requestId})`;
+    message = error.message;
+    detail = `${response.status} ${error.code} · request ${error.requestId}`;
   } catch {
-    // not the service's JSON (e.g. a proxy's HTML page): keep the status line
+    // not the service's JSON (e.g. a proxy's HTML page): the status line is all we have
   }
-  const retry = response.headers.get('Retry-After');
-  return retry ? `${line}. Try again in ${retry} s.` : line;
+  const retryAfter = response.headers.get('Retry-After');
+  if (retryAfter) detail += ` · retry after ${retryAfter} s`;
+  return Object.assign(new Error(message), { status: response.status, detail });
+}
+
+/** Shows an error in a card's alert region: the message, then its detail in small print. */
+function showError(element, error, prefix = '') {
+  const message = document.createElement('span');
+  message.textContent = prefix +
+    (error instanceof TypeError ? `Could not reach the server (${error.message}).` : error.message);
+  const detail = document.createElement('small');
+  detail.textContent = error.detail ?? '';
+  element.replaceChildren(message, detail);
 }
 
 function addFiles(files) {
@@ -109,7 +122,7 @@ async function analyse(entry) {
     const response = await post(entry.file, { bins: options().bins, format: 'json' });
     const roundTrip = performance.now() - started;
     if (generation !== entry.generation) return; // a newer request for this card won
-    if (!response.ok) throw Object.assign(new Error(await describeError(response)), { status: response.status });
+    if (!response.ok) throw await responseError(response);
     entry.jsonText = await response.text();
     entry.result = JSON.parse(entry.jsonText);
     entry.roundTrip = roundTrip;
@@ -125,7 +138,7 @@ async function analyse(entry) {
     $('.status', card).textContent = '';
     // Worth retrying: network failures, a missing token, an overloaded or slow server.
     $('.retry', card).hidden = error.status !== undefined && ![401, 429, 502, 503, 504].includes(error.status);
-    $('.error', card).textContent = error instanceof TypeError ? `Could not reach the server: ${error.message}` : error.message;
+    showError($('.error', card), error);
   }
 }
 
@@ -219,10 +232,10 @@ async function download(entry, format) {
     if (names.length > 0) params.channels = names.join(',');
     try {
       const response = await post(entry.file, params);
-      if (!response.ok) throw new Error(await describeError(response));
+      if (!response.ok) throw await responseError(response);
       blob = await response.blob();
     } catch (failure) {
-      error.textContent = `${format.toUpperCase()} download failed: ${failure.message}`;
+      showError(error, failure, `${format.toUpperCase()} download failed: `);
       return;
     }
   }

@@ -47,9 +47,9 @@ export async function runHistogramTask(task: HistogramTask): Promise<TaskResult>
     const t1 = performance.now();
     const pixels = image.width * image.height;
     const raw = countPixels(image.pixels, image.channels);
-    const names = task.channels ?? defaultChannels(image.channels);
-    const channels = summarizeChannels(raw, image.channels, names, task.bins, pixels);
-    const histogram = summarizeChannels(raw, image.channels, ['luma'], task.bins, pixels).luma!.counts;
+    const names = task.channels ?? defaultChannels(image);
+    const channels = summarizeChannels(raw, image, names, task.bins, pixels);
+    const histogram = channels.luma?.counts ?? summarizeChannels(raw, image, ['luma'], task.bins, pixels).luma!.counts;
     const t2 = performance.now();
     const summary: HistogramSummary = {
       width: image.width,
