@@ -41,8 +41,10 @@ export async function readUpload(body: Readable, options: ReadUploadOptions): Pr
   return multipart ? readMultipart(body, options, allowance) : readRaw(body, options);
 }
 
-function tooLarge(bytes: number, maxBytes: number, atLeast = false): ApiError {
-  return new ApiError('PAYLOAD_TOO_LARGE', `upload is ${atLeast ? 'over' : ''}${atLeast ? ' ' : ''}${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`);
+/** 413 for a body of `bytes` (declared), or, while streaming, one found larger than the limit. */
+function tooLarge(bytes: number, maxBytes: number, whileStreaming = false): ApiError {
+  const size = whileStreaming ? `over ${formatBytes(maxBytes)} (reading stopped)` : formatBytes(bytes);
+  return new ApiError('PAYLOAD_TOO_LARGE', `upload is ${size}; the limit is ${formatBytes(maxBytes)}`);
 }
 
 function emptyBody(): ApiError {
@@ -109,7 +111,10 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
   let problem: ApiError | undefined;
   const otherFields: string[] = [];
   const complete = new Promise<void>((resolve) => parser.once('finish', () => resolve()));
+  const malformed = (error: Error) => (problem ??= new ApiError('BAD_REQUEST', `malformed multipart request: ${error.message}`));
   parser.on('file', (field: string, stream: BusboyFileStream, name: string) => {
+    // A part cut off by the end of the body errors on its own stream: never leave it unheard.
+    stream.on('error', malformed);
     if (field !== 'file') {
       otherFields.push(field);
       stream.resume();
@@ -126,7 +131,7 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
   parser.on('field', (field: string) => otherFields.push(field));
   parser.on('filesLimit', () => (problem ??= new ApiError('BAD_REQUEST', 'expected one file in multipart field "file" but received more than one file')));
   parser.on('partsLimit', () => (problem ??= new ApiError('BAD_REQUEST', 'expected one file in multipart field "file" but received more than 64 parts')));
-  parser.on('error', (error: Error) => (problem ??= new ApiError('BAD_REQUEST', `malformed multipart request: ${error.message}`)));
+  parser.on('error', malformed);
 
   let size = 0;
   await pump(

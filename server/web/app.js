@@ -180,7 +180,10 @@ function show(entry) {
 function drawChart(entry, names) {
   const { result } = entry;
   const { scale, type } = options();
-  const width = 256 / result.bins; // equal-width bins over 0..255: bin i starts at i × width
+  // Equal-width bins over 0..255: bin i holds the values v with floor(v × bins / 256) = i.
+  const width = 256 / result.bins;
+  const first = (i) => Math.ceil(i * width);
+  const binLabel = (i) => (first(i + 1) - 1 > first(i) ? `${first(i)}–${first(i + 1) - 1}` : `${first(i)}`);
   const canvas = $('canvas', entry.card);
   canvas.setAttribute('aria-label', `Histogram of ${names.join(', ')} for ${entry.file.name}, ${result.bins} bins`);
   entry.chart?.destroy();
@@ -189,7 +192,8 @@ function drawChart(entry, names) {
     data: {
       datasets: names.map((name) => ({
         label: name,
-        data: result.channels[name].counts.map((y, i) => ({ x: i * width, y: scale === 'log' && y === 0 ? null : y })),
+        // x at the bin's centre, so a bar covers its bin; log scales cannot draw 0
+        data: result.channels[name].counts.map((y, i) => ({ x: (i + 0.5) * width, y: scale === 'log' && y === 0 ? null : y })),
         borderColor: COLOURS[name],
         backgroundColor: `${COLOURS[name]}55`,
         borderWidth: type === 'line' ? 1.5 : 0,
@@ -206,11 +210,16 @@ function drawChart(entry, names) {
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      plugins: { legend: { labels: { boxWidth: 12 } } },
+      plugins: {
+        legend: { labels: { boxWidth: 12 } },
+        tooltip: { callbacks: { title: ([item]) => (item ? `value ${binLabel(item.dataIndex)}` : '') } },
+      },
       scales: {
         x: { type: 'linear', min: 0, max: 256, offset: false, title: { display: true, text: 'pixel value' },
           ticks: { stepSize: 32 } },
         y: { type: scale === 'log' ? 'logarithmic' : 'linear', beginAtZero: scale !== 'log',
+          // on a log axis label the powers of ten only: chart.js's 2×, 3×, 5× labels crowd the top
+          ticks: scale === 'log' ? { callback: (value) => (/^10*$/.test(String(value)) ? value.toLocaleString('en') : '') } : {},
           title: { display: true, text: scale === 'log' ? 'pixels (log)' : 'pixels' } },
       },
     },

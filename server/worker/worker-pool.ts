@@ -23,9 +23,9 @@ export function createHistogramPool(threads: number): HistogramPool {
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: Number.POSITIVE_INFINITY,
-    // Admission control (server/http/admission.ts) already bounds the work; piscina's own
-    // queue never holds more than a few tasks.
-    maxQueue: 'auto',
+    // Admission control (server/http/admission.ts) already bounds the work to CONCURRENCY
+    // tasks; piscina queues them only while its threads are still starting.
+    maxQueue: Number.POSITIVE_INFINITY,
     atomics: 'async',
   });
   return {

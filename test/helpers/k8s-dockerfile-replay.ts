@@ -5,7 +5,7 @@
 // packages (apt-get) cannot be replayed here and are listed as skipped.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { copyPaths, dockerignore, envOf, execForm, last, parseDockerfile, type Stage } from './k8s-dockerfile.ts';
@@ -26,11 +26,19 @@ export interface ReplayedImage {
 /** Prod installs live here between runs, one folder per lockfile + npm arguments. */
 export const NPM_CACHE_ROOT = join(tmpdir(), 'histogram-service-replay-npm');
 
+// Stages already replayed in this process, by their instructions and those of their bases:
+// Dockerfile.server and Dockerfile.client share toolchain, deps and build stages.
+const replayed = new Map<string, { dir: string; workdir: string }>();
+
+function stageKey(stages: Stage[], stage: Stage): string {
+  const base = stages.find((s) => s.name === stage.from);
+  return JSON.stringify([base ? stageKey(stages, base) : stage.from, stage.instructions]);
+}
+
 /** Replays `dockerfile` (relative to `repo`) up to its last stage. */
 export function replayDockerfile(repo: string, dockerfile: string, log: (line: string) => void): ReplayedImage {
   const stages = parseDockerfile(join(repo, dockerfile));
   const ignored = dockerignore(join(repo, '.dockerignore'));
-  const done = new Map<string, { dir: string; workdir: string }>();
   const skipped: string[] = [];
   const folders: string[] = [];
 
@@ -80,9 +88,9 @@ export function replayDockerfile(repo: string, dockerfile: string, log: (line: s
     return { dir, workdir };
   };
   const stageResult = (stage: Stage) => {
-    const key = stage.name ?? String(stages.indexOf(stage));
-    if (!done.has(key)) done.set(key, replay(stage));
-    return done.get(key)!;
+    const key = stageKey(stages, stage);
+    if (!replayed.has(key)) replayed.set(key, replay(stage));
+    return replayed.get(key)!;
   };
 
   const runtime = stages.at(-1)!;
@@ -141,12 +149,4 @@ function linkNodeModules(repo: string, cwd: string, args: string[], log: (line: 
     log(`replay: npm ci ${args.join(' ')} reused from ${cache}`);
   }
   symlinkSync(join(cache, 'node_modules'), join(cwd, 'node_modules'), 'dir');
-}
-
-/** Names of the packages installed at the top of `nodeModules` (scoped ones as @scope/name). */
-export function installedPackages(nodeModules: string): string[] {
-  return readdirSync(nodeModules)
-    .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => (n.startsWith('@') ? readdirSync(join(nodeModules, n)).map((m) => `${n}/${m}`) : [n]))
-    .filter((n) => lstatSync(join(nodeModules, n)).isDirectory());
 }

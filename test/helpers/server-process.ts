@@ -22,6 +22,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Fails if the server has not logged "listening" in this time (default 30 s). */
   startTimeoutMs?: number;
+  /** Wait until GET /readyz answers 200 (workers warm). Default true. */
+  waitReady?: boolean;
 }
 
 /** Starts `server/main.ts` under tsx with HOST=127.0.0.1 PORT=0 plus `env`. */
@@ -58,6 +60,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     });
   });
   const exited = once(proc, 'exit');
+  if (options.waitReady !== false) await waitReady(`http://127.0.0.1:${port}`, options.startTimeoutMs ?? 30_000);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -70,4 +73,14 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       return code as number | null;
     },
   };
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`server at ${url} not ready after ${timeoutMs} ms (last /readyz: ${status})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
