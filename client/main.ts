@@ -3,4 +3,12 @@
 import { hideBin } from 'yargs/helpers';
 import { buildCli } from './cli.ts';
 
+// Kubernetes injects service-link variables (HISTOGRAM_SERVER_SERVICE_HOST, …_PORT_8080_TCP,
+// …) for a Service named histogram-server into every pod of the namespace. They share our
+// HISTOGRAM_ option prefix, and strict parsing would reject them as unknown options.
+const SERVICE_LINK = /^HISTOGRAM_\w*?(_SERVICE_HOST|_SERVICE_PORT(_\w+)?|_PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
+for (const name of Object.keys(process.env)) {
+  if (SERVICE_LINK.test(name)) delete process.env[name];
+}
+
 await buildCli(hideBin(process.argv)).parseAsync();

@@ -4,7 +4,6 @@ import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { bearerAuth } from 'hono/bearer-auth';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Config } from './config.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { createServices, type AppServices } from './app-services.ts';
@@ -12,10 +11,11 @@ import { histogramHandler } from './routes/histogram-route.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
 import { webRoutes } from './routes/web-routes.ts';
+import { packageVersion } from './package-version.ts';
 
 type Env = { Variables: { requestId: string; format: string; bytes: number; pixels: number } };
 
-const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+const VERSION = packageVersion();
 const HISTOGRAM_ROUTES = ['/v1/histogram', '/process-image'];
 // An incoming X-Request-Id is kept if it is a plausible id (no header injection, no log spam).
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
