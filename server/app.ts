@@ -4,6 +4,8 @@ import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { bearerAuth } from 'hono/bearer-auth';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { settleRequestBody } from './http/settle-request-body.ts';
 import type { Config } from './config.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { createServices, type AppServices } from './app-services.ts';
@@ -40,9 +42,10 @@ export function createApp(config: Config, services: AppServices = createServices
     await next();
     c.header('X-Request-Id', requestId);
     c.header('X-Served-By', config.podName);
-    // A body we stopped reading (413, 503, …) cannot be followed by another request.
-    const incoming = (c.env as { incoming?: { complete: boolean } } | undefined)?.incoming;
-    if ((incoming && !incoming.complete) || services.lifecycle.closed) c.header('Connection', 'close');
+    // The unread rest of a refused body: drained, or the connection closed (413, 504).
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const close = incoming ? settleRequestBody(incoming, c.res.status, { maxBytes: config.maxUploadBytes, maxMs: 5_000 }) : false;
+    if (close || services.lifecycle.closed) c.header('Connection', 'close');
     const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
     const seconds = (performance.now() - started) / 1000;
     const format = c.get('format') ?? 'none';
