@@ -100,9 +100,12 @@ describe('web page', { skip }, () => {
     const expected = (await (await api(server.url, png, 'bins=256')).json()) as ApiResult;
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     t.after(() => page.close());
+    const scriptErrors: string[] = [];
+    page.on('pageerror', (error) => void scriptErrors.push(error.message));
     await page.goto(`${server.url}/`);
     await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: png });
     await page.waitForSelector('.card[data-state=done] canvas');
+    assert.deepEqual(scriptErrors, []);
 
     const table = await tableOf(page, '.card');
     assert.deepEqual(Object.keys(table).sort(), Object.keys(expected.channels).sort());
@@ -171,6 +174,7 @@ describe('web page', { skip }, () => {
     assert.equal(chart.yScale, 'logarithmic');
     assert.deepEqual(chart.datasets.map((d) => d.label), ['red', 'green', 'blue']);
     assert.deepEqual(Object.keys(await tableOf(page, '.card')), ['red', 'green', 'blue']);
+    await page.screenshot({ path: join(shots, 'web-page-bar-log.png'), fullPage: true });
 
     const expectedCsv = await (await api(server.url, png, 'format=csv&bins=16&channels=red,green,blue')).text();
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('.downloads [data-format=csv]')]);
@@ -185,11 +189,16 @@ describe('web page', { skip }, () => {
     assert.deepEqual(saved.channels.red?.counts, sixteen.channels.red?.counts);
   });
 
-  test('at 375 px wide the page does not scroll sideways', async (t) => {
+  test('at 375 px wide the keyboard reaches the file picker and the page does not scroll sideways', async (t) => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     t.after(() => page.close());
     await page.goto(`${server.url}/`);
-    await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: png });
+    let tabs = 0;
+    while (tabs++ < 20 && (await page.evaluate(() => document.activeElement?.id)) !== 'file') await page.keyboard.press('Tab');
+    assert.ok(tabs <= 20, 'Tab reaches the file input');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    assert.ok(chooser.isMultiple());
+    await chooser.setFiles({ name: 'plasma.png', mimeType: 'image/png', buffer: png });
     await page.waitForSelector('.card[data-state=done] canvas');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375);
     await page.screenshot({ path: join(shots, 'web-page-375.png'), fullPage: true });
@@ -214,15 +223,21 @@ describe('web page', { skip }, () => {
   });
 });
 
-describe('web page with API_TOKEN set', { skip }, () => {
+describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () => {
+  const limit = 20_000;
   let server: ServerProcess;
   let browser: Browser;
+  let small: Buffer;
+  let large: Buffer;
 
   before(async () => {
-    [server, browser] = await Promise.all([
-      startServer({ env: { API_TOKEN: 'web-test-token' } }),
+    [server, browser, small, large] = await Promise.all([
+      startServer({ env: { API_TOKEN: 'web-test-token', MAX_UPLOAD_BYTES: String(limit) } }),
       chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS }),
+      sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 90 } } }).png().toBuffer(),
+      plasmaPng(),
     ]);
+    assert.ok(small.length < limit && large.length > limit, `${small.length} < ${limit} < ${large.length}`);
   });
   after(async () => {
     await browser?.close();
@@ -230,11 +245,10 @@ describe('web page with API_TOKEN set', { skip }, () => {
   });
 
   test('without a token the 401 shows in the page; with the token in the field the retry succeeds', async (t) => {
-    const png = await plasmaPng();
     const page = await browser.newPage();
     t.after(() => page.close());
     await page.goto(`${server.url}/`);
-    await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: png });
+    await page.setInputFiles('#file', { name: 'solid.png', mimeType: 'image/png', buffer: small });
     await page.waitForSelector('.card[data-state=error]');
     assert.match((await page.textContent('.card [role=alert]')) ?? '', /401 UNAUTHORIZED/);
 
@@ -242,7 +256,26 @@ describe('web page with API_TOKEN set', { skip }, () => {
     await page.fill('#token', 'web-test-token');
     await page.click('.card .retry');
     await page.waitForSelector('.card[data-state=done]');
+    // 64×48 solid rgb(200,30,90): every pixel in one bin per channel, by construction.
+    const table = await tableOf(page, '.card');
+    assert.deepEqual([table.red?.mean, table.green?.median, table.blue?.max], ['200.00', '30', '90']);
     const stored = await page.evaluate(() => [sessionStorage.length, localStorage.length]);
     assert.deepEqual(stored, [1, 0]);
+  });
+
+  test('an upload over MAX_UPLOAD_BYTES shows the 413 message in the page', async (t) => {
+    const response = await api(server.url, large, 'bins=256', { Authorization: 'Bearer web-test-token' });
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(response.status, 413);
+    const page = await browser.newPage();
+    t.after(() => page.close());
+    await page.goto(`${server.url}/`);
+    await page.click('summary');
+    await page.fill('#token', 'web-test-token');
+    await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: large });
+    await page.waitForSelector('.card[data-state=error]');
+    const shown = (await page.textContent('.card [role=alert]')) ?? '';
+    assert.ok(shown.includes(error.message), `"${shown}" includes "${error.message}"`);
+    assert.match(shown, /413 PAYLOAD_TOO_LARGE/);
   });
 });

@@ -144,9 +144,12 @@ async function processImage(
   const elapsed = () => performance.now() - started;
   try {
     const bytes = await readFile(file);
-    const request = async (wanted: OutputFormat) => {
+    // `channels` shapes the output file only: the statistics shown always cover every channel,
+    // so the summary has luma even when the file holds just `red`.
+    const request = async (wanted: OutputFormat, forDisplay: boolean) => {
+      const query = forDisplay ? { ...options.query, channels: undefined } : options.query;
       const response = await postImage({
-        url: withQuery(url, { ...options.query, format: wanted }),
+        url: withQuery(url, { ...query, format: wanted }),
         bytes,
         fileName: file,
         headers: options.headers,
@@ -161,11 +164,11 @@ async function processImage(
       }
       return { response };
     };
-    const main = await request(output ? format : 'json');
+    const main = await request(output ? format : 'json', !output);
     if ('failure' in main) return { file, ok: false, elapsedMs: elapsed(), attempts, ...main.failure! };
     const { response } = main;
     let stats: HistogramJson | undefined;
-    if (!output || format === 'json') stats = parseHistogramJson(response.body);
+    if (!output || (format === 'json' && options.query?.channels === undefined)) stats = parseHistogramJson(response.body);
     if (output) {
       if (format === 'png' && !response.body.subarray(0, 8).equals(PNG_SIGNATURE)) {
         throw new Error(`expected a PNG chart but the server sent ${response.headers['content-type'] ?? 'no content type'}`);
@@ -174,7 +177,7 @@ async function processImage(
       await writeFile(output, response.body);
     }
     if (!stats && options.wantStats) {
-      const extra = await request('json');
+      const extra = await request('json', true);
       if ('failure' in extra) return { file, ok: false, elapsedMs: elapsed(), attempts, ...extra.failure! };
       stats = parseHistogramJson(extra.response!.body);
     }

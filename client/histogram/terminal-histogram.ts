@@ -20,35 +20,37 @@ export interface TerminalHistogramOptions {
 }
 
 /**
- * Renders `counts` (bins over 0..255) as a bar chart `rows` high. When there are more bins than
- * columns, each column shows the mean count of the bins it covers (means, not sums, so columns
- * covering 3 and 4 bins stay comparable); with fewer bins than columns each bin gets a whole
- * number of columns. Any non-zero column shows at least the lowest block.
+ * Renders `counts` (bins over 0..255) as a bar chart `rows` high. With more bins than columns,
+ * each column sums a fixed group of G adjacent bins (G = ceil(bins / columns)), so heights are
+ * exact pixel counts and no column is favoured by covering more bins (a short last group is
+ * scaled up to G bins). With fewer bins than columns each bin gets a whole number of columns.
+ * Any non-zero column shows at least the lowest block.
  */
 export function renderTerminalHistogram(counts: readonly number[], o: TerminalHistogramOptions): string {
   const rows = Math.max(1, o.rows ?? 8);
   const available = Math.max(8, (o.columns ?? 80) - 1);
-  const bins = counts.length;
+  const bins = Math.max(1, counts.length);
+  const group = Math.ceil(bins / available);
+  const repeat = group === 1 ? Math.floor(available / bins) : 1;
   const columns: number[] = [];
-  if (bins <= available) {
-    const each = Math.floor(available / bins);
-    for (const count of counts) for (let k = 0; k < each; k++) columns.push(count);
-  } else {
-    for (let i = 0; i < available; i++) {
-      const from = Math.floor((i * bins) / available);
-      const to = Math.max(from + 1, Math.floor(((i + 1) * bins) / available));
-      let sum = 0;
-      for (let b = from; b < to; b++) sum += counts[b] ?? 0;
-      columns.push(sum / (to - from));
-    }
+  for (let from = 0; from < bins; from += group) {
+    const to = Math.min(bins, from + group);
+    let sum = 0;
+    for (let b = from; b < to; b++) sum += counts[b] ?? 0;
+    const value = (sum * group) / (to - from);
+    for (let k = 0; k < repeat; k++) columns.push(value);
   }
   const peak = Math.max(0, ...columns);
   const levels = rows * 8;
   const heights = columns.map((v) => (v <= 0 || peak === 0 ? 0 : Math.max(1, Math.round((v / peak) * levels))));
   const width = columns.length;
+  // The column where value v (0..255) is drawn.
+  const columnOf = (v: number) => Math.floor(Math.floor((v * bins) / 256) / group) * repeat;
 
   const lines: string[] = [];
-  const right = `peak ${formatCount(peak)} px per value`;
+  const valuesPerColumn = (256 / bins) * group;
+  const per = valuesPerColumn === 1 ? 'value' : `${Number.isInteger(valuesPerColumn) ? valuesPerColumn : valuesPerColumn.toFixed(1)} values`;
+  const right = `peak ${formatCount(peak)} px per ${per}`;
   lines.push(o.title + ' '.repeat(Math.max(1, width - o.title.length - right.length)) + right);
   for (let r = rows - 1; r >= 0; r--) {
     let line = '';
@@ -58,19 +60,19 @@ export function renderTerminalHistogram(counts: readonly number[], o: TerminalHi
     }
     lines.push(paint(line.trimEnd(), o));
   }
-  lines.push(axis(width));
+  lines.push(axis(width, columnOf));
   return lines.join('\n');
 }
 
 /** `0`, `128` and `255` under the columns that show those values. */
-function axis(width: number): string {
+function axis(width: number, columnOf: (value: number) => number): string {
   const cells = Array.from({ length: width }, () => ' ');
   const place = (label: string, at: number) => {
     const start = Math.max(0, Math.min(width - label.length, at));
     for (let k = 0; k < label.length; k++) cells[start + k] = label[k]!;
   };
   place('0', 0);
-  place('128', Math.round((128 / 256) * width) - 1);
+  place('128', columnOf(128) - 1);
   place('255', width - 3);
   return cells.join('');
 }

@@ -37,14 +37,14 @@ export function httpRequest(r: HttpRequest): Promise<HttpResponse> {
     const timer = setTimeout(() => {
       request.destroy(new RequestTimeoutError(`no response within ${r.timeoutMs} ms`));
     }, r.timeoutMs);
-    request.once('error', (error) => {
+    request.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     request.once('response', (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('error', (error) => {
+      response.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
       });
