@@ -31,7 +31,7 @@ if (files.length === 0) {
 }
 console.error(`running ${files.length} test files: ${files.map((f) => relative('.', f)).join(' ')}`);
 
-const stream = run({ files, concurrency: Number(process.env.TEST_CONCURRENCY ?? 2), timeout: 180_000 });
+const stream = run({ files, concurrency: Number(process.env.TEST_CONCURRENCY ?? 2), timeout: 600_000 });
 stream.on('test:fail', () => {
   process.exitCode = 1;
 });

@@ -15,12 +15,12 @@ export interface ReplayedImage {
   /** The runtime stage's WORKDIR inside its temporary root. */
   dir: string;
   env: Record<string, string>;
-  /** ENTRYPOINT + CMD, exec form, tini (an apt package of the image) left out. */
-  command: string[];
+  /** ENTRYPOINT, exec form, tini (an apt package of the image) left out. */
+  entrypoint: string[];
+  /** CMD, exec form: replaced by the arguments of `docker run IMAGE ARGS...`. */
+  cmd: string[];
   /** RUN steps that install system packages and were not replayed. */
   skipped: string[];
-  /** Every temporary folder made, for cleanup. */
-  folders: string[];
 }
 
 /** Prod installs live here between runs, one folder per lockfile + npm arguments. */
@@ -29,6 +29,14 @@ export const NPM_CACHE_ROOT = join(tmpdir(), 'histogram-service-replay-npm');
 // Stages already replayed in this process, by their instructions and those of their bases:
 // Dockerfile.server and Dockerfile.client share toolchain, deps and build stages.
 const replayed = new Map<string, { dir: string; workdir: string }>();
+// Every stage folder made in this process, removed by removeReplayFolders() even after a failure.
+const folders: string[] = [];
+
+/** Deletes the stage folders of every replay in this process (not the npm cache). */
+export function removeReplayFolders(): void {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+  replayed.clear();
+}
 
 function stageKey(stages: Stage[], stage: Stage): string {
   const base = stages.find((s) => s.name === stage.from);
@@ -40,7 +48,6 @@ export function replayDockerfile(repo: string, dockerfile: string, log: (line: s
   const stages = parseDockerfile(join(repo, dockerfile));
   const ignored = dockerignore(join(repo, '.dockerignore'));
   const skipped: string[] = [];
-  const folders: string[] = [];
 
   const replay = (stage: Stage): { dir: string; workdir: string } => {
     const dir = mkdtempSync(join(tmpdir(), `replay-${stage.name ?? 'stage'}-`));
@@ -95,9 +102,10 @@ export function replayDockerfile(repo: string, dockerfile: string, log: (line: s
 
   const runtime = stages.at(-1)!;
   const result = stageResult(runtime);
-  let command = [...(execForm(last(runtime, 'ENTRYPOINT')) ?? []), ...(execForm(last(runtime, 'CMD')) ?? [])];
-  if (/(^|\/)tini$/.test(command[0] ?? '')) command = command.slice(command[1] === '--' ? 2 : 1);
-  return { dir: join(result.dir, result.workdir), env: envOf(runtime), command, skipped, folders };
+  let entrypoint = execForm(last(runtime, 'ENTRYPOINT')) ?? [];
+  if (/(^|\/)tini$/.test(entrypoint[0] ?? '')) entrypoint = entrypoint.slice(entrypoint[1] === '--' ? 2 : 1);
+  const cmd = execForm(last(runtime, 'CMD')) ?? [];
+  return { dir: join(result.dir, result.workdir), env: envOf(runtime), entrypoint, cmd, skipped };
 }
 
 function runStep(repo: string, cwd: string, script: string, skipped: string[], log: (line: string) => void): void {

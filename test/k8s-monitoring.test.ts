@@ -1,0 +1,37 @@
+// k8s/monitoring: the ServiceMonitor scrapes the server's Service, and every metric the Grafana
+// dashboard queries is one the real server exposes on /metrics.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { findResource, readYamlDocuments, renderKustomization } from './helpers/k8s-render.ts';
+import { startServer } from './helpers/server-process.ts';
+
+const base = renderKustomization('k8s');
+const dashboard = JSON.parse(readFileSync('k8s/monitoring/grafana-dashboard.json', 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+
+test('the ServiceMonitor selects the server Service and scrapes /metrics on one of its ports', () => {
+  const [monitor] = readYamlDocuments('k8s/monitoring/service-monitor.yaml') as unknown as { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }[];
+  const service = findResource<{ spec: { ports: { name: string }[] } }>(base, 'Service', 'histogram-server');
+  for (const [k, v] of Object.entries(monitor!.spec.selector.matchLabels)) assert.equal(service.metadata.labels?.[k], v, k);
+  for (const endpoint of monitor!.spec.endpoints) {
+    assert.ok(service.spec.ports.some((p) => p.name === endpoint.port), `Service has no port ${endpoint.port}`);
+    assert.equal(endpoint.path, '/metrics');
+  }
+  const kustomization = readYamlDocuments('k8s/monitoring/kustomization.yaml')[0] as unknown as { namespace: string };
+  assert.equal(kustomization.namespace, service.metadata.namespace);
+});
+
+test('every metric the dashboard queries is exposed by the real server', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  // Families from `# TYPE name kind`; histograms also answer to _bucket, _sum and _count.
+  const exposed = new Set<string>();
+  for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    exposed.add(m[1]!);
+    if (m[2] === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(m[1]! + suffix);
+  }
+  const queried = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((x) => [...x.expr.matchAll(/([a-zA-Z_:][\w:]*)\s*[{[]/g)].map((m) => m[1]!))));
+  assert.ok(queried.size >= 8, `expected the dashboard to query several metrics, found ${[...queried].join(', ')}`);
+  for (const name of queried) assert.ok(exposed.has(name), `${name} is not on /metrics`);
+});

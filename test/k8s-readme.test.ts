@@ -1,0 +1,105 @@
+// The README's container and Kubernetes sections name only things that exist: resources of the
+// rendered base, namespaces, image tags, files, the Ingress host, and client command lines the
+// client's own yargs accepts. Reads README.md, or the draft in .tmp/ before it is merged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { findResource, readYamlDocuments, renderKustomization } from './helpers/k8s-render.ts';
+import { parseClientArgs } from './helpers/k8s-cli-parse.ts';
+
+const HEADINGS = ['Containers', 'Run it on Kubernetes'];
+
+/** The README sections named in HEADINGS, each up to the next heading of its level or above. */
+function sections(): string {
+  for (const file of ['README.md', '.tmp/readme-k8s.md']) {
+    if (!existsSync(file)) continue;
+    const found = HEADINGS.map((h) => section(readFileSync(file, 'utf8'), h));
+    if (found.every((s) => s !== undefined)) return found.join('\n');
+  }
+  throw new Error(`neither README.md nor .tmp/readme-k8s.md has the sections ${HEADINGS.join(', ')}`);
+}
+
+function section(markdown: string, heading: string): string | undefined {
+  const out: string[] = [];
+  let level = 0;
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    const h = fenced ? null : /^(#+) (.*?)\s*$/.exec(line);
+    if (h && level > 0 && h[1]!.length <= level) break;
+    if (level > 0) out.push(line);
+    if (h && h[2] === heading) level = h[1]!.length;
+  }
+  return level > 0 ? out.join('\n') : undefined;
+}
+
+const text = sections();
+const resources = renderKustomization('k8s');
+const namespace = findResource(resources, 'Namespace').metadata.name;
+const KINDS: Record<string, string> = { deploy: 'Deployment', deployment: 'Deployment', job: 'Job', hpa: 'HorizontalPodAutoscaler', svc: 'Service', service: 'Service', pdb: 'PodDisruptionBudget', configmap: 'ConfigMap', ingress: 'Ingress' };
+/** Shell lines of the fenced code blocks, continuation lines joined. */
+const commands = [...text.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.replace(/\\\n\s*/g, ' ').split('\n')).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
+test('the README sections have shell commands to check', () => {
+  assert.ok(commands.length >= 20, `found only ${commands.length} commands`);
+});
+
+test('every namespace in the commands is the base\'s or ingress-nginx\'s', () => {
+  for (const m of text.matchAll(/(?:-n|--namespace) ([\w-]+)/g)) assert.ok([namespace, 'ingress-nginx'].includes(m[1]!), m[0]);
+});
+
+test('every kind/name in a command exists in the rendered base (or is ingress-nginx\'s controller)', () => {
+  for (const line of commands) {
+    for (const m of line.matchAll(/(?<![\w/.-])(deploy|deployment|job|hpa|svc|service|pdb|configmap|ingress)\/([\w-]+)/g)) {
+      if (line.includes('-n ingress-nginx')) {
+        assert.match(m[2]!, /^ingress-nginx-controller$/, line);
+        continue;
+      }
+      findResource(resources, KINDS[m[1]!]!, m[2]);
+    }
+    for (const m of line.matchAll(/\b(?:delete|patch|get|describe) (deploy|deployment|job|hpa|svc|service|pdb|configmap|ingress) ([\w-]+)/g)) findResource(resources, KINDS[m[1]!]!, m[2]);
+    for (const m of line.matchAll(/job-name=([\w-]+)/g)) findResource(resources, 'Job', m[1]);
+    for (const m of line.matchAll(/-l app\.kubernetes\.io\/name=([\w-]+)/g)) assert.ok(resources.some((r) => r.metadata.labels?.['app.kubernetes.io/name'] === m[1]), m[0]);
+  }
+});
+
+test('image tags, files and the Ingress host in the README match the repository', () => {
+  const kustomization = readYamlDocuments('k8s/base/kustomization.yaml')[0] as unknown as { images: { name: string; newTag: string }[] };
+  const images = kustomization.images.map((i) => `${i.name}:${i.newTag}`);
+  for (const m of text.matchAll(/\bhistogram-(?:server|client):[\w.-]+/g)) assert.ok(images.includes(m[0]), m[0]);
+  for (const m of text.matchAll(/(?<![\w/.])((?:k8s|scripts)\/[\w./-]*[\w/]|Dockerfile\.\w+)/g)) {
+    const path = m[1]!.replace(/\/$/, '');
+    assert.ok(existsSync(path) || existsSync(`scripts/${path}`), `${path} does not exist`);
+  }
+  const host = (findResource(resources, 'Ingress').spec as { rules: { host: string }[] }).rules[0]!.host;
+  for (const m of text.matchAll(/Host: ([\w.-]+)/g)) assert.equal(m[1], host);
+});
+
+/** Splits a shell command line into words (single and double quotes; stops at | > ;). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/'([^']*)'|"([^"]*)"|([|;>&])|(\S+)/g)) {
+    if (m[3]) break;
+    words.push(m[1] ?? m[2] ?? m[4]!);
+  }
+  return words;
+}
+
+test('every client command line in the README parses with the client\'s own yargs definition', async () => {
+  const lines = commands.flatMap((line) => line.split(/\|/)).map((l) => l.trim());
+  let checked = 0;
+  for (const line of lines) {
+    const words = shellWords(line);
+    const npm = words.indexOf('--', words.indexOf('client'));
+    const docker = words.findIndex((w) => /^histogram-client:/.test(w));
+    let args: string[] | undefined;
+    if (words[0] === 'npm' && words[2] === 'client' && npm > 0) args = words.slice(npm + 1);
+    else if (words[0] === 'docker' && words[1] === 'run' && docker > 0) args = words.slice(docker + 1);
+    if (!args) continue;
+    // `--help` prints and stops before any command runs: check the command line without it.
+    const result = await parseClientArgs(args.filter((a) => a !== '--help'));
+    assert.ok(result.ok, `${line}\n  -> ${result.ok ? '' : result.error}`);
+    checked++;
+  }
+  assert.ok(checked >= 5, `only ${checked} client commands found`);
+});
