@@ -104,7 +104,7 @@ async function assertStillServing() {
 for (const c of cases) {
   test(`rejects ${c.name} with ${c.status} ${c.code}`, async () => {
     const { body, type } = await c.body();
-    const res = await fetch(`${server.url}/v1/histogram${c.query ?? ''}`, { method: 'POST', body, headers: { 'content-type': type } });
+    const res = await fetch(`${server.url}/v1/histogram${c.query ?? ''}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': type } });
     const json = (await res.json()) as ErrorJson;
     assert.equal(res.status, c.status, JSON.stringify(json));
     assert.equal(json.error.code, c.code);
@@ -119,7 +119,7 @@ test('refuses the 100000 × 100000 PNG from its header: server memory stays flat
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))![1]) * 1024;
   const before = rss();
   for (let i = 0; i < 5; i++) {
-    const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', body: pngHeaderOnly(100_000, 100_000) });
+    const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', body: new Uint8Array(pngHeaderOnly(100_000, 100_000)) });
     assert.equal(res.status, 422);
     await res.arrayBuffer();
   }
@@ -138,7 +138,7 @@ test('answers 404 NOT_FOUND for an unknown route and 405 for GET on a histogram 
 });
 
 test('keeps an incoming X-Request-Id and echoes it in the error', async () => {
-  const res = await fetch(`${server.url}/v1/histogram?bins=0`, { method: 'POST', body: goodPng, headers: { 'x-request-id': 'trace-123' } });
+  const res = await fetch(`${server.url}/v1/histogram?bins=0`, { method: 'POST', body: new Uint8Array(goodPng), headers: { 'x-request-id': 'trace-123' } });
   assert.equal(res.headers.get('x-request-id'), 'trace-123');
   assert.equal(((await res.json()) as ErrorJson).error.requestId, 'trace-123');
 });

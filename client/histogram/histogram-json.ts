@@ -1,17 +1,9 @@
 // The server's JSON response shape (DESIGN.md "JSON response"), as the client reads it.
+// Per-channel fields are the server's own type (a type-only import: nothing of the server
+// is loaded by the client at run time).
+import type { ChannelSummary as ChannelStats } from '../../server/histogram/histogram-summary.ts';
 
-/** Per-channel counts and statistics. */
-export interface ChannelStats {
-  counts: number[];
-  mean: number;
-  stdev: number;
-  min: number;
-  max: number;
-  median: number;
-  p01: number;
-  p99: number;
-  entropy: number;
-}
+export type { ChannelStats };
 
 /** The body of a 200 JSON answer from POST /v1/histogram. */
 export interface HistogramJson {
