@@ -2,10 +2,10 @@
 // (main.ts) serves it; tests call app.request() or serve it on port 0.
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { bearerAuth } from 'hono/bearer-auth';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { settleRequestBody } from './http/settle-request-body.ts';
+import { requireBearerToken } from './http/bearer-token.ts';
 import type { Config } from './config.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { createServices, type AppServices } from './app-services.ts';
@@ -68,12 +68,7 @@ export function createApp(config: Config, services: AppServices = createServices
     app.use('*', cors({ origin: config.corsOrigin, exposeHeaders: ['X-Served-By', 'X-Request-Id', 'Server-Timing'] }));
   }
   if (config.apiToken) {
-    const auth = bearerAuth({
-      token: config.apiToken,
-      noAuthenticationHeader: { message: unauthorized },
-      invalidToken: { message: unauthorized },
-      invalidAuthenticationHeader: { message: unauthorized },
-    });
+    const auth = requireBearerToken(config.apiToken);
     for (const path of HISTOGRAM_ROUTES) app.use(path, auth);
   }
 
@@ -93,18 +88,11 @@ export function createApp(config: Config, services: AppServices = createServices
   return { app, services, close: () => services.pool.close() };
 }
 
-// bearerAuth's message callback: our JSON error shape instead of its plain text.
-function unauthorized(c: Context) {
-  return errorBody(new ApiError('UNAUTHORIZED', 'this route needs the header "Authorization: Bearer <API_TOKEN>"'), (c.get('requestId') as string) ?? '');
-}
-
 function respondError(c: Context<Env>, error: Error, { metrics, logger }: AppServices) {
   const requestId = c.get('requestId') ?? '';
   let apiError: ApiError;
   if (error instanceof ApiError) {
     apiError = error;
-  } else if ('getResponse' in error && typeof error.getResponse === 'function') {
-    return error.getResponse() as Response; // Hono's HTTPException (e.g. bearerAuth's 401)
   } else {
     logger.error('unhandled error', { requestId, error: error.stack ?? String(error) });
     apiError = new ApiError('INTERNAL', 'internal error; the request id identifies it in the logs');

@@ -11,7 +11,7 @@ export const ERROR_TABLE = {
   PAYLOAD_TOO_LARGE: { status: 413, when: 'body over `MAX_UPLOAD_BYTES`, refused while streaming' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'not an image sharp can decode (text, zip, unknown bytes)' },
   UNPROCESSABLE_IMAGE: { status: 422, when: 'truncated or corrupt image; width × height (× frames) over `MAX_PIXELS`' },
-  OVERLOADED: { status: 503, when: 'queue full (with `Retry-After`), or the server is draining' },
+  OVERLOADED: { status: 503, when: 'queue full: answered at once with `Retry-After`' },
   TIMEOUT: { status: 504, when: 'processing exceeded `REQUEST_TIMEOUT_MS`' },
   INTERNAL: { status: 500, when: 'a bug: never for bad input' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; when: string }>;

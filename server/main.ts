@@ -5,6 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createApp } from './app.ts';
+import { trackConnections } from './http/connection-tracker.ts';
+
+// A closed stdout (a log reader gone, `| head`) must not crash the server: drop the lines.
+process.stdout.on('error', () => {});
 
 let config: Config;
 try {
@@ -26,6 +30,7 @@ const server: ServerType = serve({
   autoCleanupIncoming: false,
   serverOptions: { requestTimeout: config.requestTimeoutMs + 5_000, keepAliveTimeout: 65_000 },
 });
+const connections = trackConnections(server as Server);
 server.once('listening', () => {
   const address = server.address() as AddressInfo;
   logger.info('listening', { port: address.port, host: config.host, concurrency: config.concurrency, maxQueue: config.maxQueue });
@@ -51,18 +56,18 @@ function shutdown(signal: NodeJS.Signals) {
     process.exit(1);
   }, config.shutdownGraceMs);
   deadline.unref();
-  // 2. Then stop accepting, let in-flight requests finish, close keep-alive connections.
+  // 2. Then stop accepting and close idle keep-alive connections. Requests still arriving on
+  // open connections are served (a proxy may already have sent them) with Connection: close;
+  // in-flight requests finish. Exit once every connection has closed.
   setTimeout(() => {
     lifecycle.closed = true;
-    const http = server as Server;
-    http.close(async () => {
+    connections.stopAccepting(async () => {
       await close();
       logger.info('stopped');
       process.exit(0);
     });
-    http.closeIdleConnections();
-    // Connections that were busy become idle after their response (which says Connection: close).
-    setInterval(() => http.closeIdleConnections(), 250).unref();
+    connections.closeIdleKeepAlive();
+    setInterval(() => connections.closeIdleKeepAlive(), 250).unref();
   }, Math.min(config.shutdownDelayMs, config.shutdownGraceMs)).unref();
 }
 process.on('SIGTERM', shutdown);

@@ -11,7 +11,7 @@ import type { HistogramSummary } from '../worker/histogram-task.ts';
 
 /** Builds the handler shared by both histogram routes. */
 export function histogramHandler(services: AppServices) {
-  const { config, admission, pool, metrics, lifecycle } = services;
+  const { config, admission, pool, metrics } = services;
   return async (c: Context) => {
     const started = performance.now();
     const parsed = HistogramQuery.safeParse(c.req.query());
@@ -19,9 +19,6 @@ export function histogramHandler(services: AppServices) {
     const query = parsed.data;
     const format = outputFormat(query, c.req.header('accept'));
     c.set('format', format);
-    if (lifecycle.closed) {
-      throw new ApiError('OVERLOADED', 'the server is shutting down; retry on another replica', { 'Retry-After': '1' });
-    }
     // Refuse before reading a byte of the body when the queue is full.
     const ticket = admission.tryEnter();
     if (!ticket) {

@@ -38,10 +38,10 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   proc.stderr!.on('data', (chunk) => (stderr += chunk));
   const lines = createInterface({ input: proc.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in time\n${stderr}\n${logs.join('\n')}`)),
-      options.startTimeoutMs ?? 30_000,
-    );
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`server did not start in time\n${stderr}\n${logs.join('\n')}`));
+    }, options.startTimeoutMs ?? 30_000);
     lines.on('line', (line) => {
       logs.push(line);
       try {
@@ -60,7 +60,12 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     });
   });
   const exited = once(proc, 'exit');
-  if (options.waitReady !== false) await waitReady(`http://127.0.0.1:${port}`, options.startTimeoutMs ?? 30_000);
+  if (options.waitReady !== false) {
+    await waitReady(`http://127.0.0.1:${port}`, options.startTimeoutMs ?? 30_000).catch((error) => {
+      proc.kill('SIGKILL');
+      throw error;
+    });
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
