@@ -1,0 +1,125 @@
+// API_TOKEN, CORS_ORIGIN, X-Served-By and X-Request-Id over the real server process.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { fromRaw, gradient } from './helpers/synthetic-images.ts';
+import { json, send, waitFor, type HttpAnswer } from './helpers/ops-http.ts';
+
+const TOKEN = 'ops-token-0123456789';
+const ORIGIN = 'https://example.org';
+const POD = 'ops-pod-7';
+
+let guarded: ServerProcess; // API_TOKEN, CORS_ORIGIN and POD_NAME set
+let open: ServerProcess; // none of them
+let png: Buffer;
+
+before(async () => {
+  [guarded, open] = await Promise.all([
+    startServer({ env: { API_TOKEN: TOKEN, CORS_ORIGIN: ORIGIN, POD_NAME: POD, SHUTDOWN_DELAY_MS: '0' } }),
+    startServer({ env: { SHUTDOWN_DELAY_MS: '0' } }),
+  ]);
+  png = await fromRaw(gradient(16, 8)).png().toBuffer();
+});
+after(() => Promise.all([guarded?.stop('SIGKILL'), open?.stop('SIGKILL')]));
+
+function upload(server: ServerProcess, path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  return send(`${server.url}${path}`, { method: 'POST', body: png, headers: { 'content-type': 'image/png', ...headers } });
+}
+
+const unauthorizedCases: Array<{ name: string; headers: Record<string, string> }> = [
+  { name: 'no Authorization header', headers: {} },
+  { name: 'a wrong bearer token', headers: { authorization: 'Bearer not-the-token' } },
+  { name: 'the token one character short', headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` } },
+  { name: 'the token under another scheme', headers: { authorization: `Basic ${TOKEN}` } },
+  { name: 'an empty bearer token', headers: { authorization: 'Bearer ' } },
+];
+
+for (const path of ['/v1/histogram', '/process-image']) {
+  for (const { name, headers } of unauthorizedCases) {
+    test(`with API_TOKEN set, POST ${path} with ${name} answers 401 UNAUTHORIZED as JSON`, async () => {
+      const answer = await upload(guarded, path, headers);
+      assert.equal(answer.status, 401);
+      assert.match(String(answer.headers['content-type']), /^application\/json/);
+      const body = json<{ error: { code: string; message: string; requestId: string } }>(answer);
+      assert.equal(body.error.code, 'UNAUTHORIZED');
+      assert.match(body.error.message, /Authorization: Bearer/);
+      assert.equal(body.error.requestId, answer.headers['x-request-id']);
+      assert.equal(answer.headers['x-served-by'], POD);
+    });
+  }
+  test(`with API_TOKEN set, POST ${path} with the right bearer token answers 200`, async () => {
+    const answer = await upload(guarded, path, { authorization: `Bearer ${TOKEN}` });
+    assert.equal(answer.status, 200);
+    assert.equal(json(answer).pixels, 16 * 8);
+  });
+}
+
+test('with API_TOKEN set, /healthz, /readyz and /metrics stay open without a token', async () => {
+  for (const path of ['/healthz', '/readyz', '/metrics']) {
+    assert.equal((await send(`${guarded.url}${path}`)).status, 200, path);
+  }
+});
+
+test('without API_TOKEN the histogram route needs no token', async () => {
+  assert.equal((await upload(open, '/v1/histogram')).status, 200);
+});
+
+test('with CORS_ORIGIN set, a preflight OPTIONS on /v1/histogram allows that origin, POST and the Authorization header', async () => {
+  const answer = await send(`${guarded.url}/v1/histogram`, {
+    method: 'OPTIONS',
+    headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+  });
+  assert.ok(answer.status === 204 || answer.status === 200, `preflight status ${answer.status}`);
+  assert.equal(answer.headers['access-control-allow-origin'], ORIGIN);
+  assert.match(String(answer.headers['access-control-allow-methods']), /POST/);
+  assert.match(String(answer.headers['access-control-allow-headers']), /authorization/i);
+});
+
+test('with CORS_ORIGIN set, an API answer carries Access-Control-Allow-Origin and exposes X-Served-By and X-Request-Id', async () => {
+  const answer = await upload(guarded, '/v1/histogram', { origin: ORIGIN, authorization: `Bearer ${TOKEN}` });
+  assert.equal(answer.status, 200);
+  assert.equal(answer.headers['access-control-allow-origin'], ORIGIN);
+  const exposed = String(answer.headers['access-control-expose-headers']).toLowerCase();
+  assert.ok(exposed.includes('x-served-by') && exposed.includes('x-request-id'), exposed);
+});
+
+test('with CORS_ORIGIN set, a 401 also carries Access-Control-Allow-Origin so the page can read the error', async () => {
+  const answer = await upload(guarded, '/v1/histogram', { origin: ORIGIN });
+  assert.equal(answer.status, 401);
+  assert.equal(answer.headers['access-control-allow-origin'], ORIGIN);
+});
+
+test('without CORS_ORIGIN there is no Access-Control-Allow-Origin header, on preflight or on POST', async () => {
+  const preflight = await send(`${open.url}/v1/histogram`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+  const answer = await upload(open, '/v1/histogram', { origin: ORIGIN });
+  assert.equal(answer.status, 200);
+  assert.equal(answer.headers['access-control-allow-origin'], undefined);
+});
+
+test('X-Served-By equals POD_NAME on every kind of answer, and in the JSON servedBy', async () => {
+  const answers = [
+    await send(`${guarded.url}/healthz`),
+    await send(`${guarded.url}/nowhere`),
+    await upload(guarded, '/v1/histogram'),
+    await upload(guarded, '/v1/histogram', { authorization: `Bearer ${TOKEN}` }),
+  ];
+  assert.deepEqual(answers.map((a) => a.headers['x-served-by']), [POD, POD, POD, POD]);
+  assert.equal(json(answers[3]!).servedBy, POD);
+});
+
+test('an incoming X-Request-Id is kept in the header, the error body and the log; a malformed one is replaced', async () => {
+  const id = 'client-req-42.a:b@c';
+  const answer = await upload(guarded, '/v1/histogram', { 'x-request-id': id });
+  assert.equal(answer.headers['x-request-id'], id);
+  assert.equal(json<{ error: { requestId: string } }>(answer).error.requestId, id);
+  // The log line is written before the answer, but reaches us through a pipe: wait for it.
+  const requestLines = () => guarded.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request' && e.requestId === id);
+  await waitFor('the request line', () => requestLines().length > 0, 5_000);
+  assert.equal(requestLines().length, 1);
+
+  const bad = 'has spaces and "quotes"';
+  const replaced = await upload(guarded, '/v1/histogram', { 'x-request-id': bad, authorization: `Bearer ${TOKEN}` });
+  assert.notEqual(replaced.headers['x-request-id'], bad);
+  assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+});
