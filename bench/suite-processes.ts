@@ -60,10 +60,15 @@ export async function startListening(cpus: string | null, nodeArgs: string[], en
   const lines = createInterface({ input: proc.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${nodeArgs.join(' ')} did not listen within 60 s\n${stderr}`)), 60_000);
+    let listening = false;
+    // Keep reading after "listening": the server's stdout is a pipe, and a full pipe would block
+    // its (synchronous) log writes. Only the lines before it are parsed.
     lines.on('line', (line) => {
+      if (listening) return;
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
         if (entry.msg === 'listening' && typeof entry.port === 'number') {
+          listening = true;
           clearTimeout(timer);
           resolve(entry.port);
         }

@@ -59,31 +59,40 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('start-at', { type: 'string', describe: 'ISO time to start at, so the pods of a Job start together' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON result line instead of tables' }) as unknown as Argv<BenchArgs>,
   handler: async (args: ArgumentsCamelCase<BenchArgs>) => {
-    const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-    const positive = (value: number | undefined, name: string) => {
-      if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new Error(`Expected a number > 0 for --${name} but received ${value}`);
-      return value ?? null;
-    };
-    const images = args.image && args.image.length > 0
-      ? await readImages(args.image)
-      : await generateImages(args.generate, args.count, args.generateKind, args.generateFormat);
-    const result = await runBench({
-      url: args.url,
-      images,
-      accept: args.accept,
-      headers: parseHeaders(args.header),
-      connections: Math.floor(positive(args.connections, 'connections') ?? 1),
-      durationMs: args.amount === undefined ? parseDuration(args.duration) : null,
-      amount: positive(args.amount, 'amount'),
-      rate: positive(args.rate, 'rate'),
-      warmupMs: parseDuration(args.warmup, 'warmup'),
-      timeoutMs: parseDuration(args.timeout, 'timeout'),
-      shard: resolveShard(args.shardIndex, args.shardCount, process.env),
-      untilReadyMs: args.untilReady ? parseDuration(args.readyTimeout, 'ready-timeout') : null,
-      startAt: args.startAt ?? null,
-      log,
-    });
-    process.stdout.write(args.json ? `${toResultLine(result)}\n` : formatBenchResult(result));
-    if (result.requests.ok === 0) process.exitCode = 1;
+    try {
+      await runBenchCommand(args);
+    } catch (error) {
+      process.stderr.write(`histogram-client bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    }
   },
 };
+
+async function runBenchCommand(args: ArgumentsCamelCase<BenchArgs>): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const positive = (value: number | undefined, name: string) => {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new Error(`Expected a number > 0 for --${name} but received ${value}`);
+    return value ?? null;
+  };
+  const images = args.image && args.image.length > 0
+    ? await readImages(args.image)
+    : await generateImages(args.generate, args.count, args.generateKind, args.generateFormat);
+  const result = await runBench({
+    url: args.url,
+    images,
+    accept: args.accept,
+    headers: parseHeaders(args.header),
+    connections: Math.floor(positive(args.connections, 'connections') ?? 1),
+    durationMs: args.amount === undefined ? parseDuration(args.duration) : null,
+    amount: positive(args.amount, 'amount'),
+    rate: positive(args.rate, 'rate'),
+    warmupMs: parseDuration(args.warmup, 'warmup'),
+    timeoutMs: parseDuration(args.timeout, 'timeout'),
+    shard: resolveShard(args.shardIndex, args.shardCount, process.env),
+    untilReadyMs: args.untilReady ? parseDuration(args.readyTimeout, 'ready-timeout') : null,
+    startAt: args.startAt ?? null,
+    log,
+  });
+  process.stdout.write(args.json ? `${toResultLine(result)}\n` : formatBenchResult(result));
+  if (result.requests.ok === 0) process.exitCode = 1;
+}

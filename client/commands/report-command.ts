@@ -22,13 +22,22 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print one merged JSON line instead of tables' })
       .option('chart', { type: 'string', describe: 'write a PNG: latency percentile distribution and requests per replica' }) as unknown as Argv<ReportArgs>,
   handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
-    const results = await readResults(args.files);
-    process.stderr.write(`[report] merging ${results.length} result line(s)\n`);
-    const report = mergeResults(results);
-    process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReport(report));
-    if (args.chart) {
-      await writeFile(args.chart, await renderReportChart(report, results));
-      process.stderr.write(`[report] chart written to ${args.chart}\n`);
+    try {
+      await runReport(args);
+    } catch (error) {
+      process.stderr.write(`histogram-client report: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
     }
   },
 };
+
+async function runReport(args: ArgumentsCamelCase<ReportArgs>): Promise<void> {
+  const results = await readResults(args.files);
+  process.stderr.write(`[report] merging ${results.length} result line(s)\n`);
+  const report = mergeResults(results);
+  process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+  if (args.chart) {
+    await writeFile(args.chart, await renderReportChart(report, results));
+    process.stderr.write(`[report] chart written to ${args.chart}\n`);
+  }
+}

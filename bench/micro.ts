@@ -1,0 +1,96 @@
+// Micro-benchmarks of the hot path's parts, one core, no HTTP: counting throughput, chart
+// render + encode, decode per image size. Prints a table and rewrites the micro section of
+// bench/RESULTS.md (between <!-- micro:begin --> and <!-- micro:end -->).
+// Run: npm run bench:micro  (taskset -c 1 npm run bench:micro pins it to one CPU)
+import sharp from 'sharp';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { countPixels } from '../server/histogram/count-pixels.ts';
+import { chartConfig } from '../server/chart/chart-config.ts';
+import { renderChartPng } from '../server/chart/render-chart.ts';
+import { decodeImage } from '../server/image/decode-image.ts';
+import { synthesizeImage } from '../client/generate/synthesize-image.ts';
+
+sharp.cache(false);
+sharp.concurrency(1);
+
+const ROUNDS = Number(process.env.MICRO_ROUNDS ?? 15);
+
+async function medianMs(rounds: number, work: () => unknown): Promise<number> {
+  for (let i = 0; i < 3; i++) await work(); // warm-up: JIT, codecs, fonts
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    await work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const rows: string[] = [];
+const log = (line: string) => {
+  console.log(line);
+  rows.push(line);
+};
+
+// 1. Counting: a 12 MP photo-like image's real pixels (decoded), and noise.
+const photo = await synthesizeImage({ kind: 'photo', width: 4000, height: 3000, format: 'png' });
+const photoRgb = new Uint8Array(await sharp(photo).raw().toBuffer());
+const photoRgba = new Uint8Array(await sharp(photo).ensureAlpha().raw().toBuffer());
+const photoGray = new Uint8Array(await sharp(photo).toColourspace('b-w').raw().toBuffer());
+log('| counting (one core) | bytes | median ms | GB/s | target |');
+log('|---|---:|---:|---:|---|');
+for (const [label, buffer, channels] of [
+  ['12 MP RGB + luma', photoRgb, 3],
+  ['12 MP RGBA + luma', photoRgba, 4],
+  ['12 MP gray', photoGray, 1],
+] as const) {
+  const ms = await medianMs(ROUNDS, () => countPixels(buffer, channels));
+  const gbps = buffer.length / ms / 1e6;
+  log(`| ${label} | ${buffer.length} | ${ms.toFixed(1)} | ${gbps.toFixed(2)} | ≥ 1 GB/s: ${gbps >= 1 ? 'met' : `missed (${((gbps / 1) * 100).toFixed(0)} %)`} |`);
+}
+
+// 2. Chart: the default 800×400 line chart of R, G, B, luma, render + PNG encode.
+const raw = countPixels(photoRgb, 3);
+const series = (['red', 'green', 'blue', 'luma'] as const).map((name, i) => [name, Array.from(i === 3 ? raw.luma : raw.channels[i]!)] as [string, number[]]);
+const options = { width: 800, height: 400, type: 'line' as const, scale: 'linear' as const };
+const chartMs = await medianMs(ROUNDS * 2, () => renderChartPng(chartConfig(series, options, 'photo.png: 4000 × 3000 PNG, 256 bins'), 800, 400));
+const barMs = await medianMs(ROUNDS, () => renderChartPng(chartConfig(series, { ...options, type: 'bar', scale: 'log' }, 'bar'), 800, 400));
+log('');
+log('| chart (one core) | median ms | target |');
+log('|---|---:|---|');
+log(`| default 800×400 line chart, 4 channels, render + PNG encode | ${chartMs.toFixed(1)} | ≤ 10 ms: ${chartMs <= 10 ? 'met' : `missed by ${(chartMs - 10).toFixed(1)} ms`} |`);
+log(`| 800×400 bar chart, log scale, 4 × 256 bars | ${barMs.toFixed(1)} | — |`);
+
+// 3. Decode (header check + decode to raw, as the server does), per image size.
+log('');
+log('| decode to raw pixels (one libvips thread) | bytes | median ms | Mpixel/s |');
+log('|---|---:|---:|---:|');
+const images: Array<[string, Buffer, number]> = [
+  ['225×225 JPEG', await synthesizeImage({ kind: 'photo', width: 225, height: 225, format: 'jpeg' }), 225 * 225],
+  ['512×512 noise PNG', await synthesizeImage({ kind: 'noise', width: 512, height: 512, format: 'png' }), 512 * 512],
+  ['1920×1080 JPEG', await synthesizeImage({ kind: 'photo', width: 1920, height: 1080, format: 'jpeg' }), 1920 * 1080],
+  ['4000×3000 JPEG', await synthesizeImage({ kind: 'photo', width: 4000, height: 3000, format: 'jpeg' }), 4000 * 3000],
+];
+for (const [label, bytes, pixels] of images) {
+  const input = new Uint8Array(bytes);
+  const ms = await medianMs(label.startsWith('4000') ? 7 : ROUNDS, () => decodeImage(input, 50_000_000));
+  log(`| ${label} | ${bytes.length} | ${ms.toFixed(2)} | ${(pixels / ms / 1000).toFixed(1)} |`);
+}
+
+const header = [
+  '## Micro-benchmarks (`npm run bench:micro`)',
+  '',
+  `Measured ${new Date().toISOString()} on ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}); medians of ${ROUNDS} rounds after 3 warm-up rounds, one thread.`,
+  `Command: \`${process.env.MICRO_COMMAND ?? 'npm run bench:micro'}\`. Images are the client's synthetic photo-like images (\`client generate --kind photo\`).`,
+  '',
+];
+const path = new URL('./RESULTS.md', import.meta.url);
+const section = `<!-- micro:begin -->\n${[...header, ...rows].join('\n')}\n<!-- micro:end -->`;
+const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
+const updated = current.includes('<!-- micro:begin -->')
+  ? current.replace(/<!-- micro:begin -->[\s\S]*<!-- micro:end -->/, section)
+  : current.replace(/^# Benchmark results\n/, `# Benchmark results\n\n${section}\n`);
+writeFileSync(path, updated);
+console.error(`wrote the micro section of ${path.pathname}`);
