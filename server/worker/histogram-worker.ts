@@ -11,7 +11,8 @@ sharp.concurrency(1);
 
 // Warm-up at load: the first chart in a process sets up fonts (slow), and the first decode
 // loads codecs. The pool is ready only once every thread has loaded this module.
-await renderChartPng(chartConfig([['luma', new Array(256).fill(1)]], { width: 200, height: 100, type: 'line', scale: 'linear' }, 'warm-up'), 200, 100);
+// The default chart (800×400 line, linear) is the one kept for reuse afterwards.
+await renderChartPng(chartConfig([['luma', new Array(256).fill(1)]], { width: 800, height: 400, type: 'line', scale: 'linear' }, 'warm-up'), 800, 400);
 
 /** Runs one task ('ping' answers once the thread is warm). The result is small: cloned. */
 export default async function histogramWorker(task: HistogramTask | 'ping') {

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { chartConfig } from './chart-config.ts';
+import { renderChartPng } from './render-chart.ts';
+
+const ramp = (scale: number) => Array.from({ length: 256 }, (_, v) => Math.round(scale * (1 + Math.sin(v / 20))));
+const options = { width: 640, height: 320, type: 'line' as const, scale: 'linear' as const };
+
+test('renders a PNG of the requested size with the channels drawn in their colours', async () => {
+  const png = await renderChartPng(chartConfig([['red', ramp(100)], ['blue', ramp(50)]], options, 'test'), 640, 320);
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height, info.channels], [640, 320, 3]);
+  let reddish = 0;
+  let bluish = 0;
+  for (let i = 0; i < data.length; i += 3) {
+    if (data[i]! > 180 && data[i + 1]! < 90 && data[i + 2]! < 90) reddish++;
+    if (data[i + 2]! > 150 && data[i]! < 80) bluish++;
+  }
+  assert.ok(reddish > 200, `${reddish} red pixels`);
+  assert.ok(bluish > 200, `${bluish} blue pixels`);
+});
+
+test('a reused chart leaves nothing behind: the same input renders the same PNG after another', async () => {
+  const first = chartConfig([['red', ramp(100)], ['luma', ramp(70)]], options, 'first image');
+  const other = chartConfig([['green', ramp(9000)], ['blue', ramp(10)], ['alpha', ramp(3)]], options, 'another image, other title');
+  const before = await renderChartPng(first, 640, 320);
+  await renderChartPng(other, 640, 320);
+  const after = await renderChartPng(chartConfig([['red', ramp(100)], ['luma', ramp(70)]], options, 'first image'), 640, 320);
+  assert.ok(before.equals(after));
+});
