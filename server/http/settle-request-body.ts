@@ -2,6 +2,7 @@
 // the client, still writing, reads our answer instead of EPIPE, and the connection stays
 // usable), or stop reading and close the connection (oversized or stalled uploads).
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface DrainLimits {
   /** Close instead once this many more bytes were discarded. */
@@ -17,7 +18,10 @@ export interface DrainLimits {
  */
 export function settleRequestBody(incoming: IncomingMessage, status: number, limits: DrainLimits): boolean {
   if (incoming.complete || incoming.destroyed) return false;
-  if (status === 413 || status === 504) return true;
+  if (status === 413 || status === 504) {
+    lingerOnClose(incoming.socket);
+    return true;
+  }
   let discarded = 0;
   const stop = () => {
     clearTimeout(timer);
@@ -39,4 +43,17 @@ export function settleRequestBody(incoming: IncomingMessage, status: number, lim
   incoming.once('end', finish);
   incoming.resume();
   return false;
+}
+
+/**
+ * Node ends a `Connection: close` socket with destroySoon(): FIN, then close. Closing a socket
+ * that still has unread input makes the kernel answer with a reset, and a reset can make the
+ * client drop our answer before reading it (RFC 9112 §9.6, "lingering close"). So send the FIN
+ * and keep the socket, still not reading, for a moment before closing it.
+ */
+function lingerOnClose(socket: Socket, lingerMs = 2_000): void {
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    this.end();
+    setTimeout(() => this.destroy(), lingerMs).unref();
+  };
 }
