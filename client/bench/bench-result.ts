@@ -29,18 +29,8 @@ export interface RecordedOptions {
   timeoutMs: number;
 }
 
-export interface BenchResult {
-  kind: typeof RESULT_KIND;
-  version: typeof RESULT_VERSION;
-  model: LoadModel;
-  host: string;
-  shard: { index: number; count: number };
-  /** Epoch milliseconds and ISO time of the measured window (after warm-up). */
-  startMs: number;
-  endMs: number;
-  start: string;
-  end: string;
-  options: RecordedOptions;
+/** What one pod measured, and equally what a report merges from several: counts and latency. */
+export interface MeasuredTotals {
   /** Requests written, responses received (any status), and 2xx responses. */
   requests: { sent: number; completed: number; ok: number };
   bytesReceived: number;
@@ -59,6 +49,20 @@ export interface BenchResult {
   errors: Record<string, number>;
   /** Responses by X-Served-By value ("(none)" when the header was missing). */
   servedBy: Record<string, number>;
+}
+
+export interface BenchResult extends MeasuredTotals {
+  kind: typeof RESULT_KIND;
+  version: typeof RESULT_VERSION;
+  model: LoadModel;
+  host: string;
+  shard: { index: number; count: number };
+  /** Epoch milliseconds and ISO time of the measured window (after warm-up). */
+  startMs: number;
+  endMs: number;
+  start: string;
+  end: string;
+  options: RecordedOptions;
 }
 
 /** The one line `--json` prints. */

@@ -2,7 +2,7 @@
 // sum of their HDR histograms (never averaged percentiles), counts summed, and rates from
 // per-second counts added by wall-clock second.
 import type { Histogram } from 'hdr-histogram-js';
-import type { BenchResult } from '../bench/bench-result.ts';
+import type { BenchResult, MeasuredTotals } from '../bench/bench-result.ts';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarize, type LatencySummary } from '../bench/latency-histogram.ts';
 
 export const REPORT_KIND = 'histogram-bench-report';
@@ -34,7 +34,7 @@ export interface PodRow {
   latencyUs: LatencySummary;
 }
 
-export interface MergedReport {
+export interface MergedReport extends MeasuredTotals {
   kind: typeof REPORT_KIND;
   version: 1;
   pods: number;
@@ -44,16 +44,6 @@ export interface MergedReport {
   allRunning: WindowRates | null;
   /** From the first pod's start to the last pod's end. */
   whole: WindowRates;
-  requests: { sent: number; completed: number; ok: number };
-  bytesReceived: number;
-  latencyUs: LatencySummary;
-  histogram: string;
-  uncorrectedLatencyUs: LatencySummary | null;
-  uncorrectedHistogram: string | null;
-  perSecond: Array<[number, number, number]>;
-  statuses: Record<string, number>;
-  errors: Record<string, number>;
-  servedBy: Record<string, number>;
   podRows: PodRow[];
 }
 

@@ -51,45 +51,48 @@ function emptyBody(): ApiError {
   return new ApiError('BAD_REQUEST', 'the request body is empty; send the image as multipart field "file" or as the raw body');
 }
 
-/** Feeds `body`'s chunks to `onChunk` until it ends; `fail` stops reading and rejects. */
-function pump(body: Readable, signal: AbortSignal | undefined, onChunk: (chunk: Buffer, fail: (e: Error) => void) => void, onEnd: (fail: (e: Error) => void) => void): Promise<void> {
+/**
+ * Feeds `body`'s chunks to `onChunk` until it ends; resolves with the bytes read. Past `limit`
+ * bytes it stops with 413; `fail` (or onChunk throwing) stops with that error. Stopping pauses
+ * the stream: the rest of the body is never pulled off the socket by this function.
+ */
+function pump(body: Readable, options: ReadUploadOptions, limit: number, onChunk: (chunk: Buffer) => void, onEnd: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const finish = (error?: Error) => {
+    let size = 0;
+    const finish = (error?: unknown) => {
       if (settled) return;
       settled = true;
       body.off('data', data).off('end', end).off('error', finish).off('aborted', aborted);
-      signal?.removeEventListener('abort', aborted);
+      options.signal?.removeEventListener('abort', aborted);
       if (error) {
-        body.pause(); // stop reading: the rest of the body is never pulled off the socket
+        body.pause();
         reject(error);
-      } else resolve();
+      } else resolve(size);
     };
-    const data = (chunk: Buffer) => onChunk(chunk, finish);
+    const data = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return finish(tooLarge(size, options.maxBytes, true));
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        finish(error);
+      }
+    };
     const end = () => {
-      onEnd(finish);
+      onEnd();
       finish();
     };
     const aborted = () => finish(new ApiError('BAD_REQUEST', 'the upload was aborted before the body was complete'));
-    if (signal?.aborted) return aborted();
-    signal?.addEventListener('abort', aborted, { once: true });
+    if (options.signal?.aborted) return aborted();
+    options.signal?.addEventListener('abort', aborted, { once: true });
     body.on('data', data).once('end', end).once('error', finish).once('aborted', aborted);
   });
 }
 
 async function readRaw(body: Readable, options: ReadUploadOptions): Promise<Upload> {
   const chunks: Buffer[] = [];
-  let size = 0;
-  await pump(
-    body,
-    options.signal,
-    (chunk, fail) => {
-      size += chunk.length;
-      if (size > options.maxBytes) return fail(tooLarge(size, options.maxBytes, true));
-      chunks.push(chunk);
-    },
-    () => {},
-  );
+  const size = await pump(body, options, options.maxBytes, (chunk) => chunks.push(chunk), () => {});
   if (size === 0) throw emptyBody();
   return { bytes: concat(chunks, size), fileName: null, bodyBytes: size };
 }
@@ -133,15 +136,13 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
   parser.on('partsLimit', () => (problem ??= new ApiError('BAD_REQUEST', 'expected one file in multipart field "file" but received more than 64 parts')));
   parser.on('error', malformed);
 
-  let size = 0;
-  await pump(
+  const size = await pump(
     body,
-    options.signal,
-    (chunk, fail) => {
-      size += chunk.length;
-      if (size > allowance) return fail(tooLarge(size, options.maxBytes, true));
+    options,
+    allowance,
+    (chunk) => {
       parser.write(chunk);
-      if (problem) fail(problem);
+      if (problem) throw problem;
     },
     () => parser.end(),
   );
