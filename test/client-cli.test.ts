@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { freePort } from './helpers/free-port.ts'; // free a moment ago: nothing listens there
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,14 +48,6 @@ async function askServer(url: string, data: Buffer, name: string): Promise<{ sta
   return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
 }
 
-/** A port with nothing listening: bound, noted, closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let server: ServerProcess;
 let dir: string;
@@ -157,7 +149,7 @@ test('a bad file in a batch fails with the server message, the others are still 
 });
 
 test('an unreachable URL says connection refused, names the address and exits 1', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const run = await runCli(['-i', solid, '-u', `http://127.0.0.1:${port}`, '--retries', '1']);
   assert.equal(run.code, 1);
   assert.match(run.stderr, new RegExp(`cannot connect to http://127\\.0\\.0\\.1:${port}: connection refused \\(is the server running`));

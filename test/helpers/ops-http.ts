@@ -1,8 +1,8 @@
 // HTTP plumbing for the operations tests: requests over node:http with their duration, a raw
-// socket exchange that keeps reading the answer after the server stops reading the body, free
-// ports and bounded polling.
+// socket exchange that keeps reading the answer after the server stops reading the body, and
+// bounded polling.
 import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 
 export interface HttpAnswer {
   status: number;
@@ -132,14 +132,6 @@ export function parseResponse(raw: Buffer): Omit<HttpAnswer, 'ms'> {
   return { status, headers, body };
 }
 
-/** A TCP port that was free a moment ago (listen on 0, read it, close). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Polls `check` every `intervalMs` until it returns a truthy value; rejects after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 25): Promise<NonNullable<T>> {

@@ -26,6 +26,11 @@ export interface Nginx {
   errorLog(): string;
   /** The access log so far (one line per request: status, upstream addresses and statuses). */
   accessLog(): string;
+  /**
+   * Rewrites the upstream list and reloads nginx (SIGHUP), as ingress-nginx does when a pod
+   * leaves or joins the Service's endpoints; resolves once a new worker runs the new list.
+   */
+  setUpstreams(ports: number[]): Promise<void>;
   /** Stops nginx (SIGTERM to the master, which stops its worker), then removes the directory. */
   stop(): Promise<void>;
 }
@@ -108,7 +113,14 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     await stop();
     throw error;
   }
-  return { url, dir, proc, errorLog: () => read('error.log'), accessLog: () => read('access.log'), stop };
+  const workersStarted = () => (read('error.log').match(/start worker process/g) ?? []).length;
+  const setUpstreams = async (ports: number[]) => {
+    const before = workersStarted();
+    writeFileSync(conf, nginxConfig(dir, { ...options, upstreams: ports }));
+    proc.kill('SIGHUP');
+    await waitFor('nginx to reload its configuration', () => workersStarted() > before, 5_000, 10);
+  };
+  return { url, dir, proc, errorLog: () => read('error.log'), accessLog: () => read('access.log'), setUpstreams, stop };
 }
 
 function childPids(pid: number): number[] {
