@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createApp } from './app.ts';
 import { trackConnections } from './http/connection-tracker.ts';
+import { deprioritizeOtherThreads } from './thread-priority.ts';
 
 // A closed stdout (a log reader gone, `| head`) must not crash the server: drop the lines.
 process.stdout.on('error', () => {});
@@ -39,7 +40,10 @@ server.once('error', (error) => {
   logger.error('cannot listen', { error: String(error) });
   process.exit(1);
 });
-void services.pool.ready().then(() => logger.info('ready'));
+void services.pool.ready().then(() => {
+  // Every worker, libuv and libvips thread exists now: put them all below the event loop.
+  logger.info('ready', { deprioritizedThreads: deprioritizeOtherThreads() });
+});
 
 let shuttingDown = false;
 function shutdown(signal: NodeJS.Signals) {

@@ -1,8 +1,17 @@
 // Piscina worker entry: each thread decodes, counts and renders one image at a time.
+import { setPriority } from 'node:os';
 import sharp from 'sharp';
 import { runHistogramTask, type HistogramTask } from './histogram-task.ts';
 import { chartConfig } from '../chart/chart-config.ts';
 import { renderChartPng } from '../chart/render-chart.ts';
+
+// Below the main thread from the start (see server/thread-priority.ts; main.ts lowers the
+// remaining helper threads once the pool is ready). On Linux this applies to this thread only.
+try {
+  setPriority(0, 10);
+} catch {
+  // not permitted here: run at normal priority
+}
 
 // A stream of unique images gains nothing from libvips' operation cache (sharp docs,
 // performance). One libvips thread per image: the pool already runs CONCURRENCY images.
