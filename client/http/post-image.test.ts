@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { postImage, RequestFailedError } from './post-image.ts';
+import { freePort } from '../../test/helpers/free-port.ts'; // free a moment ago: nothing listens there
 
-/** A port nothing listens on: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('a refused connection is retried the given number of times, then explained', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const retries: number[] = [];
   await assert.rejects(
     postImage({
