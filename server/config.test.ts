@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { CONFIG_VARIABLES, ConfigError, INTEGER_VARIABLES, containerCpus, loadConfig } from './config.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -49,7 +50,9 @@ test('reads the cgroup v2 CPU quota, rounding up, and v1 when v2 is absent', () 
     if (path in map) return map[path]!;
     throw new Error('ENOENT');
   };
-  assert.equal(containerCpus(files({ '/sys/fs/cgroup/cpu.max': '150000 100000' })), Math.min(2, containerCpus(files({}))));
+  // 1.5 CPUs rounds up to 2, capped by the CPUs the machine has.
+  assert.equal(containerCpus(files({ '/sys/fs/cgroup/cpu.max': '150000 100000' })), Math.min(2, availableParallelism()));
+  assert.equal(containerCpus(files({})), availableParallelism());
   assert.equal(containerCpus(files({ '/sys/fs/cgroup/cpu.max': '50000 100000' })), 1);
   assert.equal(containerCpus(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '100000', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' })), 1);
   assert.ok(containerCpus(files({ '/sys/fs/cgroup/cpu.max': 'max 100000' })) >= 1);

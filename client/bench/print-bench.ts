@@ -1,5 +1,5 @@
 // Human-readable tables for one bench result (what `client bench` prints without --json).
-import type { BenchResult } from './bench-result.ts';
+import type { BenchResult, MeasuredTotals } from './bench-result.ts';
 import type { LatencySummary } from './latency-histogram.ts';
 import { bytesPerSecond, countsList, ms, perSecond, renderTable, shareRows } from './format-table.ts';
 
@@ -9,6 +9,22 @@ export function latencyRow(label: string, s: LatencySummary): string[] {
 }
 
 export const LATENCY_HEADER = ['Latency', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'samples'];
+
+/**
+ * The latency table (corrected and, for the open model, uncorrected rows labelled `label`),
+ * then the status and error lines: the part a bench result and a merged report share.
+ */
+export function latencyAndStatusLines(totals: MeasuredTotals & { model: string }, label: string): string[] {
+  return [
+    renderTable(LATENCY_HEADER, [
+      latencyRow(totals.model === 'open' ? `${label}, corrected` : label, totals.latencyUs),
+      ...(totals.uncorrectedLatencyUs ? [latencyRow(`${label}, uncorrected`, totals.uncorrectedLatencyUs)] : []),
+    ]),
+    '',
+    `Status codes: ${countsList(totals.statuses)}`,
+    `Errors (no response): ${countsList(totals.errors)}`,
+  ];
+}
 
 /** The tables for `result`, ending with a newline. */
 export function formatBenchResult(result: BenchResult): string {
@@ -28,13 +44,7 @@ export function formatBenchResult(result: BenchResult): string {
         perSecond(result.requests.completed, elapsed), perSecond(result.requests.ok, elapsed), bytesPerSecond(result.bytesReceived, elapsed)]],
     ),
     '',
-    renderTable(LATENCY_HEADER, [
-      latencyRow(result.model === 'open' ? '2xx, corrected' : '2xx', result.latencyUs),
-      ...(result.uncorrectedLatencyUs ? [latencyRow('2xx, uncorrected', result.uncorrectedLatencyUs)] : []),
-    ]),
-    '',
-    `Status codes: ${countsList(result.statuses)}`,
-    `Errors (no response): ${countsList(result.errors)}`,
+    ...latencyAndStatusLines(result, '2xx'),
     '',
     renderTable(['X-Served-By', 'responses', 'share'], shareRows(result.servedBy)),
   ];

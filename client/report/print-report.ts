@@ -1,7 +1,7 @@
 // Human-readable tables for a merged report (what `client report` prints without --json).
 import type { MergedReport, WindowRates } from './merge-results.ts';
-import { bytesPerSecond, countsList, ms, renderTable, shareRows } from '../bench/format-table.ts';
-import { LATENCY_HEADER, latencyRow } from '../bench/print-bench.ts';
+import { bytesPerSecond, ms, renderTable, shareRows } from '../bench/format-table.ts';
+import { latencyAndStatusLines } from '../bench/print-bench.ts';
 
 function windowRow(label: string, w: WindowRates): string[] {
   return [label, new Date(w.startMs).toISOString(), new Date(w.endMs).toISOString(), w.seconds.toFixed(2),
@@ -24,13 +24,7 @@ export function formatReport(report: MergedReport): string {
     `Requests: ${report.requests.completed} responses, ${report.requests.ok} 2xx, ${report.requests.sent} sent; ` +
       `${bytesPerSecond(report.bytesReceived, report.whole.endMs - report.whole.startMs)} received over the whole run`,
     '',
-    renderTable(LATENCY_HEADER, [
-      latencyRow(report.model === 'open' ? 'merged, corrected' : 'merged', report.latencyUs),
-      ...(report.uncorrectedLatencyUs ? [latencyRow('merged, uncorrected', report.uncorrectedLatencyUs)] : []),
-    ]),
-    '',
-    `Status codes: ${countsList(report.statuses)}`,
-    `Errors (no response): ${countsList(report.errors)}`,
+    ...latencyAndStatusLines(report, 'merged'),
     '',
     renderTable(['Pod (host)', 'shard', 'start skew', 'seconds', 'responses', 'req/s', 'errors', 'p50', 'p99', 'max'],
       report.podRows.map((p) => [p.host, p.shard, `${p.startSkewMs} ms`, (p.elapsedMs / 1000).toFixed(2), String(p.completed),
