@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { CONFIG_VARIABLES, ConfigError, INTEGER_VARIABLES, containerCpus, loadConfig } from './config.ts';
 
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const OPERATIONS_DOC = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
 
-function readmeTable(name: string): string[][] {
-  const section = README.split(`<!-- ${name}:begin -->`)[1]!.split(`<!-- ${name}:end -->`)[0]!;
+function docTable(name: string): string[][] {
+  const section = OPERATIONS_DOC.split(`<!-- ${name}:begin -->`)[1]!.split(`<!-- ${name}:end -->`)[0]!;
   return section
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('|---'))
@@ -58,8 +58,8 @@ test('reads the cgroup v2 CPU quota, rounding up, and v1 when v2 is absent', () 
   assert.ok(containerCpus(files({ '/sys/fs/cgroup/cpu.max': 'max 100000' })) >= 1);
 });
 
-test('README configuration table lists exactly the variables the server reads, with their defaults', () => {
-  const rows = readmeTable('config');
+test('the configuration table in docs/operations.md lists exactly the variables the server reads, with their defaults', () => {
+  const rows = docTable('config');
   const names = rows.map((row) => row[0]!.replaceAll('`', ''));
   assert.deepEqual([...names].sort(), [...CONFIG_VARIABLES].sort());
   const defaults = loadConfig({});

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ERROR_TABLE, formatBytes, mapSharpError } from './errors.ts';
 
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const API_DOC = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
 
-test('README error table names every code with its status, and no code that does not exist', () => {
-  const section = README.split('<!-- errors:begin -->')[1]!.split('<!-- errors:end -->')[0]!;
+test('the error table in docs/api.md names every code with its status, and no code that does not exist', () => {
+  const section = API_DOC.split('<!-- errors:begin -->')[1]!.split('<!-- errors:end -->')[0]!;
   const rows = section
     .split('\n')
     .filter((line) => /^\| \d{3} \|/.test(line))

@@ -2,7 +2,7 @@
 // routes throw. Also maps sharp/libvips messages to these codes.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** code → HTTP status and what it means (the README's error table is checked against this). */
+/** code → HTTP status and what it means (docs/api.md's error table is checked against this). */
 export const ERROR_TABLE = {
   BAD_REQUEST: { status: 400, when: 'malformed multipart, no `file` field, more than one file, empty body, bad query parameter' },
   UNAUTHORIZED: { status: 401, when: '`API_TOKEN` is set and the request lacks `Authorization: Bearer <token>`' },

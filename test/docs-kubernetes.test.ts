@@ -1,46 +1,31 @@
-// The README's container and Kubernetes sections name only things that exist: resources of the
-// rendered base, namespaces, image tags, files, the Ingress host, and client command lines the
-// client's own yargs accepts. Reads README.md, or the draft in .tmp/ before it is merged.
+// The docs name only things that exist: the commands in docs/kubernetes.md only resources of the
+// rendered base and its namespaces; the README and docs/ only existing image tags, files under
+// k8s/ and scripts/ and the Ingress host; and every client command line in them parses with
+// the client's own yargs definition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { findResource, readYamlDocuments, renderKustomization } from './helpers/k8s-render.ts';
 import { parseClientArgs } from './helpers/k8s-cli-parse.ts';
 
-const HEADINGS = ['Containers', 'Run it on Kubernetes'];
+const KUBERNETES_DOC = 'docs/kubernetes.md';
+const ALL_DOCS = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-/** The README sections named in HEADINGS, each up to the next heading of its level or above. */
-function sections(): string {
-  for (const file of ['README.md', '.tmp/readme-k8s.md']) {
-    if (!existsSync(file)) continue;
-    const found = HEADINGS.map((h) => section(readFileSync(file, 'utf8'), h));
-    if (found.every((s) => s !== undefined)) return found.join('\n');
-  }
-  throw new Error(`neither README.md nor .tmp/readme-k8s.md has the sections ${HEADINGS.join(', ')}`);
+/** Shell lines of the fenced sh/bash blocks of `markdown`, continuation lines joined, comments dropped. */
+function shellLines(markdown: string): string[] {
+  return [...markdown.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.replace(/\\\n\s*/g, ' ').split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
-function section(markdown: string, heading: string): string | undefined {
-  const out: string[] = [];
-  let level = 0;
-  let fenced = false;
-  for (const line of markdown.split('\n')) {
-    if (/^\s*```/.test(line)) fenced = !fenced;
-    const h = fenced ? null : /^(#+) (.*?)\s*$/.exec(line);
-    if (h && level > 0 && h[1]!.length <= level) break;
-    if (level > 0) out.push(line);
-    if (h && h[2] === heading) level = h[1]!.length;
-  }
-  return level > 0 ? out.join('\n') : undefined;
-}
-
-const text = sections();
+const text = readFileSync(KUBERNETES_DOC, 'utf8');
 const resources = renderKustomization('k8s');
 const namespace = findResource(resources, 'Namespace').metadata.name;
 const KINDS: Record<string, string> = { deploy: 'Deployment', deployment: 'Deployment', job: 'Job', hpa: 'HorizontalPodAutoscaler', svc: 'Service', service: 'Service', pdb: 'PodDisruptionBudget', configmap: 'ConfigMap', ingress: 'Ingress' };
-/** Shell lines of the fenced code blocks, continuation lines joined. */
-const commands = [...text.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.replace(/\\\n\s*/g, ' ').split('\n')).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const commands = shellLines(text);
 
-test('the README sections have shell commands to check', () => {
+test(`${KUBERNETES_DOC} has shell commands to check`, () => {
   assert.ok(commands.length >= 20, `found only ${commands.length} commands`);
 });
 
@@ -63,7 +48,8 @@ test('every kind/name in a command exists in the rendered base (or is ingress-ng
   }
 });
 
-test('image tags, files and the Ingress host in the README match the repository', () => {
+test('image tags, files and the Ingress host in the README and docs/ match the repository', () => {
+  const text = ALL_DOCS.map((file) => readFileSync(file, 'utf8')).join('\n');
   const kustomization = readYamlDocuments('k8s/base/kustomization.yaml')[0] as unknown as { images: { name: string; newTag: string }[] };
   const images = kustomization.images.map((i) => `${i.name}:${i.newTag}`);
   for (const m of text.matchAll(/\bhistogram-(?:server|client):[\w.-]+/g)) assert.ok(images.includes(m[0]), m[0]);
@@ -75,18 +61,18 @@ test('image tags, files and the Ingress host in the README match the repository'
   for (const m of text.matchAll(/Host: ([\w.-]+)/g)) assert.equal(m[1], host);
 });
 
-/** Splits a shell command line into words (single and double quotes; stops at | > ;). */
+/** Splits a shell command line into words (single and double quotes; stops at | > ; and at a # comment). */
 function shellWords(line: string): string[] {
   const words: string[] = [];
   for (const m of line.matchAll(/'([^']*)'|"([^"]*)"|([|;>&])|(\S+)/g)) {
-    if (m[3]) break;
+    if (m[3] || m[4]?.startsWith('#')) break;
     words.push(m[1] ?? m[2] ?? m[4]!);
   }
   return words;
 }
 
-test('every client command line in the README parses with the client\'s own yargs definition', async () => {
-  const lines = commands.flatMap((line) => line.split(/\|/)).map((l) => l.trim());
+test('every client command line in the README and docs/ parses with the client\'s own yargs definition', async () => {
+  const lines = ALL_DOCS.flatMap((file) => shellLines(readFileSync(file, 'utf8'))).flatMap((line) => line.split(/\|/)).map((l) => l.trim());
   let checked = 0;
   for (const line of lines) {
     const words = shellWords(line);
@@ -101,5 +87,5 @@ test('every client command line in the README parses with the client\'s own yarg
     assert.ok(result.ok, `${line}\n  -> ${result.ok ? '' : result.error}`);
     checked++;
   }
-  assert.ok(checked >= 5, `only ${checked} client commands found`);
+  assert.ok(checked >= 15, `only ${checked} client commands found`);
 });
