@@ -3,33 +3,45 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { HistogramQuery } from '../http/query-params.ts';
 import { ERROR_TABLE } from '../errors.ts';
 
+const percentile = 'nearest rank: the smallest value whose cumulative count reaches ⌈p × pixels⌉';
 const Stats = z.object({
   counts: z.array(z.number().int()).openapi({ description: '`bins` counts; they sum to `pixels`' }),
-  mean: z.number(),
-  stdev: z.number().openapi({ description: 'population standard deviation' }),
-  min: z.number().int(),
-  max: z.number().int(),
-  median: z.number().int(),
-  p01: z.number().int(),
-  p99: z.number().int(),
-  entropy: z.number().openapi({ description: 'bits' }),
+  mean: z.number().openapi({ description: 'mean of the 8-bit values' }),
+  stdev: z.number().openapi({ description: 'population standard deviation of the 8-bit values' }),
+  min: z.number().int().openapi({ description: 'smallest value present, 0..255' }),
+  max: z.number().int().openapi({ description: 'largest value present, 0..255' }),
+  median: z.number().int().openapi({ description: `50th percentile, 0..255 (${percentile})` }),
+  p01: z.number().int().openapi({ description: `1st percentile, 0..255 (${percentile})` }),
+  p99: z.number().int().openapi({ description: `99th percentile, 0..255 (${percentile})` }),
+  entropy: z.number().openapi({ description: 'Shannon entropy of the value distribution, in bits (0..8)' }),
 });
 
 const HistogramResponse = z
   .object({
-    width: z.number().int(),
-    height: z.number().int(),
-    pixels: z.number().int(),
-    format: z.string().openapi({ example: 'png' }),
-    space: z.string().openapi({ example: 'srgb', description: 'colour space of the source' }),
-    channelsInImage: z.number().int(),
-    frames: z.number().int().optional().openapi({ description: 'frames in an animated image; only the first is counted' }),
-    bins: z.number().int(),
-    luma: z.literal('rec601'),
-    histogram: z.array(z.number().int()).openapi({ description: 'luma counts (Pillow convert("L").histogram())' }),
-    channels: z.record(z.enum(['red', 'green', 'blue', 'alpha', 'luma']), Stats),
-    servedBy: z.string(),
-    timingsMs: z.object({ decode: z.number(), histogram: z.number(), render: z.number().optional(), queue: z.number(), total: z.number() }),
+    width: z.number().int().openapi({ description: 'of the image (the first frame of an animated image)' }),
+    height: z.number().int().openapi({ description: 'of the image (the first frame of an animated image)' }),
+    pixels: z.number().int().openapi({ description: 'width × height: what every `counts` array sums to' }),
+    format: z.string().openapi({ example: 'png', description: '`jpeg`, `png`, `webp`, `gif`, `tiff`, `avif` or `heif`, from the bytes' }),
+    space: z.string().openapi({
+      example: 'srgb',
+      description: 'the source colour space as libvips names it (`srgb`, `b-w`, `cmyk`, `rgb16`, …); pixels are counted after conversion to 8-bit sRGB or gray',
+    }),
+    channelsInImage: z.number().int().openapi({ description: 'channels the file declares (4 for CMYK or RGBA, 1 for gray, …)' }),
+    frames: z.number().int().optional().openapi({ description: 'multi-frame images only: frames in the file; only the first is counted' }),
+    bins: z.number().int().openapi({ description: 'the length of every `counts` array' }),
+    luma: z.literal('rec601').openapi({ description: 'how luma is computed: (19595·R + 38470·G + 7471·B + 32768) >> 16, as Pillow\'s `convert("L")`' }),
+    histogram: z.array(z.number().int()).openapi({ description: 'the luma counts: Pillow\'s `convert("L").histogram()` of the same pixels' }),
+    channels: z.record(z.enum(['red', 'green', 'blue', 'alpha', 'luma']), Stats).openapi({ description: 'the channels asked for (default: every channel the image has, plus luma)' }),
+    servedBy: z.string().openapi({ description: '`POD_NAME`, else the host name (also the `X-Served-By` header)' }),
+    timingsMs: z
+      .object({
+        decode: z.number(),
+        histogram: z.number().openapi({ description: 'counting and statistics' }),
+        render: z.number().optional().openapi({ description: 'drawing the chart (png only)' }),
+        queue: z.number().openapi({ description: 'waiting for a worker' }),
+        total: z.number().openapi({ description: 'in the server, from arrival to response' }),
+      })
+      .openapi({ description: 'milliseconds spent in each stage' }),
   })
   .openapi('Histogram');
 
@@ -84,13 +96,27 @@ export function openApiDocument(version: string) {
       },
     });
   }
-  for (const [path, summary] of [
-    ['/healthz', 'Liveness: the process is alive and its event loop turns'],
-    ['/readyz', 'Readiness: 503 while starting or draining'],
-    ['/metrics', 'Prometheus metrics (text format)'],
-  ] as const) {
-    api.openAPIRegistry.registerPath({ method: 'get', path, summary, responses: { 200: { description: 'OK' } } });
-  }
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process is alive and its event loop turns',
+    responses: { 200: { description: '`{"status":"ok"}`' } },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: false while starting and while draining, not while merely busy',
+    responses: {
+      200: { description: '`{"status":"ready"}`: the workers are loaded and warm' },
+      503: { description: '`{"status":"starting"}` before the workers are warm, `{"status":"draining"}` after SIGTERM' },
+    },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'the Prometheus text format' } },
+  });
   return api.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
