@@ -93,6 +93,15 @@ test('lets format= override the Accept header', async () => {
   await res.arrayBuffer();
 });
 
+test('honours q-values in Accept: the chart refused with q=0 gives JSON, the higher q gives the chart', async () => {
+  const refused = await upload('/v1/histogram', { accept: 'image/png;q=0, */*' });
+  assert.match(refused.headers.get('content-type')!, /application\/json/);
+  await refused.arrayBuffer();
+  const preferred = await upload('/v1/histogram', { accept: 'text/csv;q=0.5, image/png;q=0.9' });
+  assert.equal(preferred.headers.get('content-type'), 'image/png');
+  await preferred.arrayBuffer();
+});
+
 test('counts a larger photo-like JPEG whose luma sums to its pixels', async () => {
   const jpeg = await fromRaw(gradient(1280, 720)).jpeg().toBuffer();
   const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', body: jpeg, headers: { 'content-type': 'image/jpeg' } });

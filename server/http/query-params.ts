@@ -2,6 +2,7 @@
 // describes them in the OpenAPI document. Messages name the parameter, what was expected and
 // what arrived.
 import { z } from '@hono/zod-openapi';
+import { parseAccept } from 'hono/utils/accept';
 import { CHANNEL_NAMES, type ChannelName } from '../histogram/histogram-summary.ts';
 
 const intParam = (name: string, min: number, max: number, fallback: number, description: string) =>
@@ -55,7 +56,11 @@ const channelsParam = z
 export const HistogramQuery = z.object({
   bins: intParam('bins', 1, 256, 256, 'Equal-width bins over 0..255; value v goes to bin floor(v × bins / 256).'),
   channels: channelsParam,
-  format: choiceParam('format', OUTPUT_FORMATS, 'Output; overrides Accept (image/png → png, text/csv → csv, else json).'),
+  format: choiceParam(
+    'format',
+    OUTPUT_FORMATS,
+    'Output; overrides `Accept`, which is read with its q-values: `image/png` → png, `text/csv` → csv; json when `Accept` prefers it, is absent, or leaves nothing else (`image/png;q=0, */*` → json).',
+  ),
   width: intParam('width', 200, 4000, 800, 'Chart width in pixels (png only).'),
   height: intParam('height', 100, 3000, 400, 'Chart height in pixels (png only).'),
   scale: choiceParam('scale', ['linear', 'log'] as const, 'Chart y axis (png only). Default linear.'),
@@ -64,11 +69,38 @@ export const HistogramQuery = z.object({
 
 export type HistogramQuery = z.output<typeof HistogramQuery>;
 
-/** The output format: `format` if given, else from the Accept header. */
+const MEDIA_TYPES: Record<OutputFormat, string> = { json: 'application/json', png: 'image/png', csv: 'text/csv' };
+
+/** How specifically `range` (`image/png`, `image/*`, `*\/*`) matches `type`: 3, 2, 1, or 0 for no match. */
+function specificity(range: string, type: string): number {
+  if (range === type) return 3;
+  if (range === '*/*' || range === '*') return 1;
+  if (range.endsWith('/*') && type.startsWith(range.slice(0, -1))) return 2;
+  return 0;
+}
+
+/**
+ * The output format: `format` if given, else the one the Accept header prefers (RFC 9110
+ * §12.5.1). Each format takes the q-value of the most specific media range that matches it
+ * (`image/png` over `image/*` over `*\/*`), and q=0 refuses it; the highest q wins, then the more
+ * specific match, then the earlier range in the header, then json, png, csv in that order. With
+ * no Accept header, or nothing acceptable left (`Accept: text/html`), JSON: the routes have no
+ * 406. Examples: `image/png;q=0, *\/*` gives json; `text/csv;q=0.5, image/png` gives png.
+ */
 export function outputFormat(query: HistogramQuery, accept: string | undefined): OutputFormat {
   if (query.format) return query.format;
-  const header = (accept ?? '').toLowerCase();
-  if (header.includes('image/png')) return 'png';
-  if (header.includes('text/csv')) return 'csv';
-  return 'json';
+  // hono's parser (behind hono/accepts): ranges sorted by q, header order kept among equals.
+  const ranges = parseAccept(accept ?? '').map((range, index) => ({ type: range.type.toLowerCase(), q: range.q, index }));
+  let best: { format: OutputFormat; q: number; specificity: number; index: number } | undefined;
+  for (const format of OUTPUT_FORMATS) {
+    let match: { q: number; specificity: number; index: number } | undefined;
+    for (const range of ranges) {
+      const s = specificity(range.type, MEDIA_TYPES[format]);
+      if (s > (match?.specificity ?? 0)) match = { q: range.q, specificity: s, index: range.index };
+    }
+    if (!match || match.q <= 0) continue;
+    const better = !best || match.q > best.q || (match.q === best.q && (match.specificity > best.specificity || (match.specificity === best.specificity && match.index < best.index)));
+    if (better) best = { format, ...match };
+  }
+  return best?.format ?? 'json';
 }
