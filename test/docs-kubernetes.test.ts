@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { findResource, readYamlDocuments, renderKustomization } from './helpers/k8s-render.ts';
+import { findResource, kustomizeUnavailable, readYamlDocuments, renderKustomization } from './helpers/k8s-render.ts';
 import { parseClientArgs } from './helpers/k8s-cli-parse.ts';
 
 const KUBERNETES_DOC = 'docs/kubernetes.md';
@@ -20,8 +20,7 @@ function shellLines(markdown: string): string[] {
 }
 
 const text = readFileSync(KUBERNETES_DOC, 'utf8');
-const resources = renderKustomization('k8s');
-const namespace = findResource(resources, 'Namespace').metadata.name;
+const resources = kustomizeUnavailable ? [] : renderKustomization('k8s');
 const KINDS: Record<string, string> = { deploy: 'Deployment', deployment: 'Deployment', job: 'Job', hpa: 'HorizontalPodAutoscaler', svc: 'Service', service: 'Service', pdb: 'PodDisruptionBudget', configmap: 'ConfigMap', ingress: 'Ingress' };
 const commands = shellLines(text);
 
@@ -29,11 +28,12 @@ test(`${KUBERNETES_DOC} has shell commands to check`, () => {
   assert.ok(commands.length >= 20, `found only ${commands.length} commands`);
 });
 
-test('every namespace in the commands is the base\'s or ingress-nginx\'s', () => {
+test('every namespace in the commands is the base\'s or ingress-nginx\'s', { skip: kustomizeUnavailable }, () => {
+  const namespace = findResource(resources, 'Namespace').metadata.name;
   for (const m of text.matchAll(/(?:-n|--namespace) ([\w-]+)/g)) assert.ok([namespace, 'ingress-nginx'].includes(m[1]!), m[0]);
 });
 
-test('every kind/name in a command exists in the rendered base (or is ingress-nginx\'s controller)', () => {
+test('every kind/name in a command exists in the rendered base (or is ingress-nginx\'s controller)', { skip: kustomizeUnavailable }, () => {
   for (const line of commands) {
     for (const m of line.matchAll(/(?<![\w/.-])(deploy|deployment|job|hpa|svc|service|pdb|configmap|ingress)\/([\w-]+)/g)) {
       if (line.includes('-n ingress-nginx')) {
@@ -48,7 +48,7 @@ test('every kind/name in a command exists in the rendered base (or is ingress-ng
   }
 });
 
-test('image tags, files and the Ingress host in the README and docs/ match the repository', () => {
+test('image tags, files and the Ingress host in the README and docs/ match the repository', { skip: kustomizeUnavailable }, () => {
   const text = ALL_DOCS.map((file) => readFileSync(file, 'utf8')).join('\n');
   const kustomization = readYamlDocuments('k8s/base/kustomization.yaml')[0] as unknown as { images: { name: string; newTag: string }[] };
   const images = kustomization.images.map((i) => `${i.name}:${i.newTag}`);

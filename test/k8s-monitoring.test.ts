@@ -3,22 +3,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { findResource, readYamlDocuments, renderKustomization } from './helpers/k8s-render.ts';
+import { findResource, kustomizeUnavailable, renderKustomization } from './helpers/k8s-render.ts';
 import { startServer } from './helpers/server-process.ts';
 
-const base = renderKustomization('k8s');
 const dashboard = JSON.parse(readFileSync('k8s/monitoring/grafana-dashboard.json', 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
 
-test('the ServiceMonitor selects the server Service and scrapes /metrics on one of its ports', () => {
-  const [monitor] = readYamlDocuments('k8s/monitoring/service-monitor.yaml') as unknown as { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }[];
+test('the ServiceMonitor selects the server Service and scrapes /metrics on one of its ports', { skip: kustomizeUnavailable }, () => {
+  const base = renderKustomization('k8s');
+  const monitor = findResource<{ spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }>(renderKustomization('k8s/monitoring'), 'ServiceMonitor');
   const service = findResource<{ spec: { ports: { name: string }[] } }>(base, 'Service', 'histogram-server');
-  for (const [k, v] of Object.entries(monitor!.spec.selector.matchLabels)) assert.equal(service.metadata.labels?.[k], v, k);
-  for (const endpoint of monitor!.spec.endpoints) {
+  for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(service.metadata.labels?.[k], v, k);
+  for (const endpoint of monitor.spec.endpoints) {
     assert.ok(service.spec.ports.some((p) => p.name === endpoint.port), `Service has no port ${endpoint.port}`);
     assert.equal(endpoint.path, '/metrics');
   }
-  const kustomization = readYamlDocuments('k8s/monitoring/kustomization.yaml')[0] as unknown as { namespace: string };
-  assert.equal(kustomization.namespace, service.metadata.namespace);
+  assert.equal(monitor.metadata.namespace, service.metadata.namespace);
 });
 
 test('every metric the dashboard queries is exposed by the real server', async (t) => {

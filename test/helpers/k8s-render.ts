@@ -1,8 +1,7 @@
-// Renders a kustomization offline as `kubectl kustomize` would, for the features k8s/ uses
-// (resources, namespace, labels, images, strategic-merge patches); anything else throws, so
-// the k8s tests never silently check less than what kubectl would apply.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Renders a kustomization with `kubectl kustomize`, the renderer `kubectl apply -k` itself uses,
+// and finds resources, pod templates and containers in the result for the k8s tests.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 
 /** One Kubernetes object as parsed from YAML. */
@@ -15,10 +14,7 @@ export interface Resource {
 
 type Json = Record<string, unknown>;
 
-const SUPPORTED = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'labels', 'images', 'patches']);
-// Kinds kustomize leaves without a namespace (the ones a base like this could hold).
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'IngressClass', 'PriorityClass', 'CustomResourceDefinition']);
-// Pod templates that `labels: includeTemplates` and `images` reach (kustomize's fieldspecs).
+// Where each workload kind keeps its pod template.
 const TEMPLATE_PATHS: Record<string, string[]> = {
   Deployment: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
@@ -28,61 +24,62 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
-/** Reads every YAML document of `file` as plain objects (anchors and aliases resolved). */
-export function readYamlDocuments(file: string): Resource[] {
-  return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
-    return doc.toJS() as Resource;
-  }).filter((r) => r !== null);
+// k8s/ uses `labels` and a directory as a resource, which kubectl's built-in kustomize has
+// understood since kustomize v4; v5 (kubectl 1.27) is what the docs ask for, so ask for it here.
+const MIN_KUSTOMIZE_MAJOR = 5;
+
+function parseYaml(text: string, source: string): Resource[] {
+  return parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${source}: ${doc.errors[0]!.message}`);
+      return doc.toJS() as Resource;
+    })
+    .filter((r) => r !== null);
 }
 
+/** Reads every YAML document of `file` as plain objects (anchors and aliases resolved). */
+export function readYamlDocuments(file: string): Resource[] {
+  return parseYaml(readFileSync(file, 'utf8'), file);
+}
+
+function probeKubectl(): string | undefined {
+  let versions: { clientVersion?: { gitVersion?: string }; kustomizeVersion?: string };
+  try {
+    versions = JSON.parse(execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return `${missing ? 'kubectl is not installed' : `kubectl version failed: ${(error as Error).message.split('\n')[0]}`}; the k8s tests render the manifests with kubectl 1.27+ (bash .ci/run installs it)`;
+  }
+  const kustomize = versions.kustomizeVersion ?? '';
+  const major = Number(/^v?(\d+)\./.exec(kustomize)?.[1] ?? 0);
+  if (major >= MIN_KUSTOMIZE_MAJOR) return undefined;
+  const has = kustomize ? `has kustomize ${kustomize}` : 'reports no kustomize version';
+  return `kubectl ${versions.clientVersion?.gitVersion ?? '(unknown version)'} ${has}; the manifests need kustomize v${MIN_KUSTOMIZE_MAJOR} or later (kubectl 1.27+; bash .ci/run installs it)`;
+}
+
+/** Why the manifests cannot be rendered on this machine, or undefined when kubectl can. */
+export const kustomizeUnavailable: string | undefined = probeKubectl();
+
+const rendered = new Map<string, Resource[]>();
+
 /**
- * Renders the kustomization in `dir` (recursing into directory resources).
- * @throws {Error} when the kustomization uses a field this renderer does not implement.
+ * The resources `kubectl kustomize dir` renders (cached per directory; a fresh copy each call).
+ * @throws {Error} when kubectl is unavailable (check `kustomizeUnavailable` first) or the
+ *   kustomization does not render, with kubectl's own message.
  */
 export function renderKustomization(dir: string): Resource[] {
-  const k = readYamlDocuments(join(dir, 'kustomization.yaml'))[0] as unknown as Json;
-  for (const key of Object.keys(k)) {
-    if (!SUPPORTED.has(key)) throw new Error(`${dir}/kustomization.yaml: field "${key}" is not supported by the test renderer`);
-  }
-  const resources: Resource[] = [];
-  for (const entry of (k.resources as string[] | undefined) ?? []) {
-    const path = join(dir, entry);
-    resources.push(...(statSync(path).isDirectory() ? renderKustomization(path) : readYamlDocuments(path)));
-  }
-  for (const patch of (k.patches as { path?: string; target?: unknown; patch?: unknown }[] | undefined) ?? []) {
-    if (!patch.path || patch.target || patch.patch) throw new Error('only `patches: - path: FILE` (strategic merge) is supported');
-    for (const doc of readYamlDocuments(join(dir, patch.path))) {
-      const target = resources.find((r) => r.kind === doc.kind && r.metadata.name === doc.metadata.name);
-      if (!target) throw new Error(`patch ${patch.path} targets ${doc.kind}/${doc.metadata.name}, which is not in the resources`);
-      strategicMerge(target, doc as unknown as Json);
+  if (kustomizeUnavailable) throw new Error(kustomizeUnavailable);
+  let resources = rendered.get(dir);
+  if (!resources) {
+    try {
+      resources = parseYaml(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), `kubectl kustomize ${dir}`);
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+      throw new Error(`kubectl kustomize ${dir} failed: ${stderr || (error as Error).message}`);
     }
+    rendered.set(dir, resources);
   }
-  for (const set of (k.labels as { pairs: Record<string, string>; includeSelectors?: boolean; includeTemplates?: boolean }[] | undefined) ?? []) {
-    if (set.includeSelectors) throw new Error('labels with includeSelectors are not supported');
-    for (const r of resources) {
-      r.metadata.labels = { ...r.metadata.labels, ...set.pairs };
-      const template = set.includeTemplates ? podTemplate(r) : undefined;
-      if (template) {
-        const meta = ((template.metadata ??= {}) as { labels?: Record<string, string> });
-        meta.labels = { ...meta.labels, ...set.pairs };
-      }
-    }
-  }
-  if (typeof k.namespace === 'string') {
-    for (const r of resources) {
-      if (r.kind === 'Namespace') r.metadata.name = k.namespace;
-      else if (!CLUSTER_SCOPED.has(r.kind)) r.metadata.namespace = k.namespace;
-    }
-  }
-  for (const image of (k.images as { name: string; newName?: string; newTag?: string }[] | undefined) ?? []) {
-    for (const container of resources.flatMap(containersOf)) {
-      const [name, tag] = splitImage(container.image);
-      if (name !== image.name) continue;
-      container.image = `${image.newName ?? name}${image.newTag ? `:${image.newTag}` : tag ? `:${tag}` : ''}`;
-    }
-  }
-  return resources;
+  return structuredClone(resources);
 }
 
 /** The pod template (`{metadata, spec}`) of a workload, or undefined for other kinds. */
@@ -116,37 +113,4 @@ export function findResource<T = Resource>(resources: Resource[], kind: string, 
   const found = resources.find((r) => r.kind === kind && (name === undefined || r.metadata.name === name));
   if (!found) throw new Error(`no ${kind}${name ? `/${name}` : ''} among ${resources.map((r) => `${r.kind}/${r.metadata.name}`).join(', ')}`);
   return found as T & Resource;
-}
-
-function splitImage(image: string): [string, string | undefined] {
-  const at = image.lastIndexOf(':');
-  return at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, undefined];
-}
-
-// Strategic merge as far as k8s/ needs it: maps merge key by key, lists of named objects
-// (containers, env, volumes, ports) merge by name, other lists are replaced.
-function strategicMerge(target: Json, patch: Json): void {
-  for (const [key, value] of Object.entries(patch)) {
-    if (key === '$patch' || key.startsWith('$setElementOrder')) throw new Error(`patch directive ${key} is not supported`);
-    const current = target[key];
-    if (Array.isArray(value) && Array.isArray(current) && value.every(isNamed) && current.every(isNamed)) {
-      for (const item of value) {
-        const match = current.find((c) => c.name === item.name);
-        if (match) strategicMerge(match, item);
-        else current.push(item);
-      }
-    } else if (isObject(value) && isObject(current)) {
-      strategicMerge(current, value);
-    } else {
-      target[key] = value;
-    }
-  }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNamed(value: unknown): value is Json & { name: string } {
-  return isObject(value) && typeof value.name === 'string';
 }
