@@ -19,7 +19,7 @@ test('a 503 from an overloaded server is answered by a retry after Retry-After',
   const dir = await mkdtemp(join(tmpdir(), 'client-retry-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
 
-  // 4000×3000 noise: the slowest thing to decode, ~100+ ms each (DESIGN.md "Known costs").
+  // 4000×3000 noise: the slowest thing to decode, ~100+ ms each on one core.
   const big = await synthesizeImage({ kind: 'noise', width: 4000, height: 3000, format: 'jpeg', seed: 1 });
   const small = join(dir, 'small.png');
   await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(small);

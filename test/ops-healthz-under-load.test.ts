@@ -1,5 +1,5 @@
 // Liveness under saturation: /healthz must stay fast while every worker decodes large JPEGs,
-// or Kubernetes would kill busy pods (issue 5, first "Done when").
+// or Kubernetes would kill busy pods.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';

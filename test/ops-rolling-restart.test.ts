@@ -1,6 +1,6 @@
 // Rolling restart behind a real nginx: two server processes, uploads flowing through nginx,
 // each server in turn gets SIGTERM, drains, exits and is replaced on the same port; no request
-// may fail (issue 5, "Rolling restart"). The test plays the part of Kubernetes' endpoints
+// may fail. The test plays the part of Kubernetes' endpoints
 // controller and ingress-nginx: when a server's /readyz turns 503 it is taken out of nginx's
 // upstreams (reload), and a replacement is put back once it is ready, the way a Deployment's
 // rolling update moves traffic. Without that step, requests would keep arriving until the very

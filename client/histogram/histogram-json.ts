@@ -1,4 +1,4 @@
-// The server's JSON response shape (DESIGN.md "JSON response"), as the client reads it.
+// The server's JSON response shape (docs/api.md, "JSON response"), as the client reads it.
 // Per-channel fields are the server's own type (a type-only import: nothing of the server
 // is loaded by the client at run time).
 import type { ChannelSummary as ChannelStats } from '../../server/histogram/histogram-summary.ts';

@@ -13,7 +13,7 @@ import { describeServerError } from './server-error.ts';
 export type OutputFormat = 'png' | 'json' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'json', 'csv'];
 
-/** Query parameters passed through to the server (DESIGN.md "Query parameters"). */
+/** Query parameters passed through to the server (docs/api.md, "Query parameters"). */
 export interface HistogramQuery {
   bins?: number;
   channels?: string;

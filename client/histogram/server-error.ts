@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describeBody } from './histogram-json.ts';
 
-/** The `{"error": {...}}` body of DESIGN.md's error responses. */
+/** The `{"error": {...}}` body of the server's error responses (docs/api.md, "Errors"). */
 interface ErrorBody {
   error?: { code?: string; message?: string; requestId?: string };
 }

@@ -11,10 +11,10 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** The system/undici error code behind a fetch failure (fetch wraps it as `cause`). */
+/** The system error code (ECONNREFUSED, …) behind a failed request, also through `cause` chains. */
 export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
-  // undici nests: TypeError('fetch failed') -> cause (Error with code) -> maybe its own cause.
+  // node:http rejects with the socket error itself; an error that wraps one keeps it as `cause`.
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as Error & { code?: unknown }).code;
     if (typeof code === 'string') return code;

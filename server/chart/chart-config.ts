@@ -26,7 +26,7 @@ export const CHANNEL_COLOURS: Readonly<Record<string, string>> = {
 /**
  * chart.js configuration for `series` (channel name → counts per bin). The x axis is linear
  * over pixel values 0..255 with numeric {x, y} points and parsing off: a category axis of 256
- * labels makes chart.js measure every label, about twice the drawing time (DESIGN.md).
+ * labels makes chart.js measure every label, about twice the drawing time (measured: 20–27 ms against about 10 ms for the default chart).
  */
 export function chartConfig(series: ReadonlyArray<[string, readonly number[]]>, options: ChartOptions, title: string): ChartConfiguration<'line' | 'bar', { x: number; y: number }[]> {
   const bins = series[0]?.[1].length ?? 256;
