@@ -187,16 +187,16 @@ test('a URL with a path the server does not serve says there is no histogram end
 test('HISTOGRAM_URL is used when --url is not given', async () => {
   const run = await runCli(['-i', solid, '-q'], { HISTOGRAM_URL: server.url });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^solid\.png  64×48 png/);
+  assert.match(run.stdout, /^solid\.png {2}64×48 png/);
 });
 
 test('--help shows examples for the default command and for generate', async () => {
   const main = await runCli(['--help']);
   assert.equal(main.code, 0);
-  assert.match(main.stdout, /Examples:\n  histogram-client --image lenna\.jpeg --url/);
+  assert.match(main.stdout, /Examples:\n {2}histogram-client --image lenna\.jpeg --url/);
   const generate = await runCli(['generate', '--help']);
   assert.equal(generate.code, 0);
-  assert.match(generate.stdout, /Examples:\n  histogram-client generate --kind noise --size/);
+  assert.match(generate.stdout, /Examples:\n {2}histogram-client generate --kind noise --size/);
 });
 
 test('generate writes the original init container image: a 512×512 PNG', async () => {

@@ -19,7 +19,9 @@ function expectedCounts(image: RawImage): Counts {
   const ref = referenceHistogram(image.pixels, image.channels);
   const names = image.channels >= 3 ? ['red', 'green', 'blue', 'alpha'] : ['luma', 'alpha'];
   const out: Counts = {};
-  ref.channels.forEach((counts, c) => (out[names[c]!] = counts));
+  ref.channels.forEach((counts, c) => {
+    out[names[c]!] = counts;
+  });
   out.luma = ref.luma;
   return out;
 }

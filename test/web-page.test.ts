@@ -32,7 +32,10 @@ async function plasmaPng(): Promise<Buffer> {
   const height = 160;
   const raw = Buffer.alloc(width * height * 3);
   let seed = 12345;
-  const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 24;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed / 2 ** 31 - 0.5) * 24;
+  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const o = (y * width + x) * 3;

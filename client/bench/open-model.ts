@@ -45,9 +45,15 @@ export async function runOpenModel(origin: string, requests: readonly PreparedRe
     const tick = (): void => {
       const now = process.hrtime.bigint() - start;
       for (;;) {
-        if (window.amount !== null && i >= window.amount) return resolve();
+        if (window.amount !== null && i >= window.amount) {
+          resolve();
+          return;
+        }
         const due = dueTimeNs(schedule, i);
-        if (durationNs !== null && due >= durationNs) return resolve();
+        if (durationNs !== null && due >= durationNs) {
+          resolve();
+          return;
+        }
         if (due > now) {
           // Timers fire late by up to a millisecond; wake a little early and spin the rest.
           const waitMs = Number(due - now) / 1e6;

@@ -50,6 +50,7 @@ export function describeBody(body: Buffer): string {
   if (body.length === 0) return 'an empty body';
   const text = body.subarray(0, 120).toString('utf8').replace(/\s+/g, ' ').trim();
   // Binary bodies (an image, say) are not worth printing.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what marks binary data here
   if (/[\u0000-\u0008\uFFFD]/.test(text)) return `${body.length} bytes of binary data`;
   return JSON.stringify(body.length > 120 ? `${text}…` : text);
 }

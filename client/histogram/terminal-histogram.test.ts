@@ -44,6 +44,7 @@ test('a short last group is scaled to a full one, so a flat histogram stays flat
 
 test('colour wraps each chart row in the channel colour', () => {
   const lines = renderTerminalHistogram([1, 2], { title: 't', columns: 9, rows: 1, channel: 'red', color: true }).split('\n');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour escapes are what is under test
   assert.match(lines[1]!, /^\u001b\[31m.*\u001b\[39m$/);
 });
 

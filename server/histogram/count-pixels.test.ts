@@ -10,7 +10,9 @@ test('matches a plain per-pixel count for every channel layout and awkward lengt
       const buffer = noiseBytes(pixels * channels, pixels * 7 + channels);
       const got = countPixels(buffer, channels);
       const expected = referenceHistogram(buffer, channels);
-      got.channels.forEach((counts, c) => assert.deepEqual(Array.from(counts), expected.channels[c], `${channels} channels, ${pixels} pixels, channel ${c}`));
+      got.channels.forEach((counts, c) => {
+        assert.deepEqual(Array.from(counts), expected.channels[c], `${channels} channels, ${pixels} pixels, channel ${c}`);
+      });
       assert.deepEqual(Array.from(got.luma), expected.luma, `${channels} channels, ${pixels} pixels, luma`);
     }
   }

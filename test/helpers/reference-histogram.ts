@@ -16,7 +16,9 @@ export function referenceHistogram(pixels: Uint8Array, channelCount: number): Re
   const luma = new Array<number>(256).fill(0);
   for (let p = 0; p < pixels.length / channelCount; p++) {
     const px = Array.from(pixels.subarray(p * channelCount, (p + 1) * channelCount));
-    px.forEach((value, c) => channels[c]![value]!++);
+    px.forEach((value, c) => {
+      channels[c]![value]!++;
+    });
     const l = channelCount >= 3 ? Math.floor((19595 * px[0]! + 38470 * px[1]! + 7471 * px[2]! + 32768) / 65536) : px[0]!;
     luma[l]!++;
   }
