@@ -1,104 +1,200 @@
-// Writes the suite's part of bench/RESULTS.md: the tables and the verdict on each target,
-// between markers so the lead's micro-benchmark section stays untouched.
-import { okRate, type SuiteCell, type SuiteRun } from './suite-types.ts';
+// Writes the suite's part of bench/RESULTS.md: how it was measured, the images, the tables
+// (versus the old service, versus the decode-only ceiling, wrk cross-check, overload) and the
+// verdict on each target, between markers so the micro-benchmark section stays untouched.
+import { crossChecks, bestRate, cellOf, decodeOverOld, versusDecode, versusOld, DECODE_TARGETS, VERSUS_CONNECTIONS, VERSUS_TARGETS } from './suite-summary.ts';
+import { formatRate, ms, rateOf, table, times } from './suite-markdown-format.ts';
+import { overloadSection, targetsSection } from './suite-markdown-overload.ts';
+import type { Producer, SubjectId, SubjectInfo, SuiteRun } from './suite-types.ts';
 
 export const BEGIN = '<!-- suite:begin -->';
 export const END = '<!-- suite:end -->';
 
-const f1 = (n: number) => n.toFixed(1);
-const msOf = (us: number) => (us / 1000).toFixed(1);
-
-/** A target's verdict: met, or missed by how much. */
-export interface Verdict {
-  name: string;
-  measured: string;
-  met: boolean;
-  detail: string;
-}
-
-function best<T>(items: T[], score: (item: T) => number): number {
-  return Math.max(0, ...items.map(score));
-}
-
-/** Evaluates the issue's targets from one run (ratios of the best rates over C). */
-export function verdicts(run: SuiteRun): Verdict[] {
-  const byRole = (role: SuiteCell['role']) => run.cells.filter((c) => c.role === role);
-  const out: Verdict[] = [];
-  for (const role of ['hd', '12mp'] as const) {
-    const cells = byRole(role);
-    if (cells.length === 0) continue;
-    const ratio = best(cells, (c) => okRate(c.json)) / best(cells, (c) => c.decodePerSec);
-    out.push({ name: `JSON req/s ≥ 0.8 × decode-only ceiling, ${cells[0]!.image}`, measured: `${ratio.toFixed(2)} ×`, met: ratio >= 0.8,
-      detail: ratio >= 0.8 ? '' : `missed by ${((0.8 - ratio) * 100 / 0.8).toFixed(0)} % of the target` });
-  }
-  const small = byRole('small');
-  if (small.length > 0) {
-    const ratio = best(small, (c) => okRate(c.json)) / best(small, (c) => okRate(c.floor));
-    out.push({ name: `JSON req/s ≥ 0.5 × HTTP floor, ${small[0]!.image}`, measured: `${ratio.toFixed(2)} ×`, met: ratio >= 0.5,
-      detail: ratio >= 0.5 ? '' : `missed by ${((0.5 - ratio) * 100 / 0.5).toFixed(0)} % of the target` });
-  }
-  const healthP99 = run.overload.healthz.latencyUs.p99 / 1000;
-  out.push({ name: '/healthz p99 ≤ 50 ms during overload', measured: `${healthP99.toFixed(1)} ms`, met: healthP99 <= 50 && run.overload.healthz.requests.ok > 0,
-    detail: healthP99 <= 50 ? '' : `${(healthP99 - 50).toFixed(1)} ms over` });
-  const rss = run.overload.peakRssMiB;
-  out.push({ name: 'server peak RSS ≤ 400 MiB during overload', measured: rss === null ? 'n/a' : `${rss.toFixed(0)} MiB`, met: rss !== null && rss <= 400,
-    detail: rss === null ? '/proc not readable' : rss <= 400 ? '' : `${(rss - 400).toFixed(0)} MiB over` });
-  return out;
-}
-
 /** The markdown between the markers. */
 export function renderSuiteSection(run: SuiteRun): string {
   const e = run.env;
-  const lines = [
+  const measured = (id: SubjectId) => run.subjects.find((s) => s.id === id && s.measured);
+  const servers = (['baseline', 'this'] as const).map((id) => measured(id)).filter((s): s is SubjectInfo => s !== undefined);
+  const old = measured('old');
+  const labelOf = (p: Producer) => run.subjects.find((s) => s.id === p)?.label ?? (p === 'floor' ? 'HTTP floor' : 'decode only');
+  const imageLabel = (id: string) => run.images.find((i) => i.id === id)?.label ?? id;
+  const connections = [...new Set(run.cells.filter((c) => c.generator === 'client bench').map((c) => c.connections))].sort((a, b) => a - b);
+
+  const lines: string[] = [
     BEGIN,
     '## Benchmark suite (`npm run bench`)',
     '',
-    `Measured ${e.date} on ${e.cpus} CPUs (${e.cpuModel}), Node ${e.node}, sharp ${e.sharp} (libvips ${e.libvips}).`,
-    `${e.placement}`,
-    `1-minute load average before the suite started: ${e.loadAverage.start.toFixed(2)}` +
-      (e.loadAverage.start > 0.5 ? ' (other work was running on the machine: treat the figures as lower bounds)' : '') +
-      `; at the end ${e.loadAverage.end.toFixed(2)}, which includes the suite's own server, worker and generator threads.`,
-    `Server: \`${e.serverCommand}\` with CONCURRENCY=${e.concurrency} and the other settings at their defaults (MAX_QUEUE 64).`,
-    `HTTP floor: \`${e.floorCommand}\` (Hono POST endpoint reading the whole body). Decode-only: \`bench/decode-ceiling.ts\`, sharp decoding the same bytes to raw sRGB, C at a time, pinned like the server.`,
-    `Each cell: closed model (\`client bench\`'s engine), ${e.warmupMs / 1000} s warm-up, ${e.durationMs / 1000} s measured, one image uploaded as multipart over and over; req/s counts 2xx responses; p99 in ms.`,
+    `Measured ${e.date} in ${(e.wallTimeS / 60).toFixed(1)} min on ${e.cpus} CPUs (${e.cpuModel}), ${e.memoryGiB.toFixed(1)} GiB, Linux ${e.kernel}; ` +
+      `Node ${e.node}, sharp ${e.sharp} (libvips ${e.libvips}); ${e.wrk ?? 'wrk not installed'}.`,
+    `Command: \`${e.command}\`.`,
+    e.placement,
+    `CPUs busy in the second before the suite: ${e.busyAtStart?.map((b) => `${b.toFixed(0)} %`).join(', ') ?? 'n/a'}` +
+      (e.busyAtStart?.some((b) => b > 10) ? ' (other work was running: treat the figures as lower bounds)' : '') +
+      `; 1-minute load average ${e.loadAverage.start.toFixed(2)} at the start (it still counts work that ended up to a few minutes before), ` +
+      `${e.loadAverage.end.toFixed(2)} at the end (the suite's own load included).`,
     '',
-    '| image | bytes | C | decode-only /s | HTTP floor /s | floor p99 | JSON /s | JSON p99 | PNG /s | PNG p99 | JSON ÷ decode | JSON ÷ floor |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...run.cells.map((c) => `| ${c.image} | ${c.imageBytes} | ${c.connections} | ${f1(c.decodePerSec)} | ${f1(okRate(c.floor))} | ${msOf(c.floor.latencyUs.p99)} | ` +
-      `${f1(okRate(c.json))} | ${msOf(c.json.latencyUs.p99)} | ${f1(okRate(c.png))} | ${msOf(c.png.latencyUs.p99)} | ` +
-      `${(okRate(c.json) / c.decodePerSec).toFixed(2)} | ${(okRate(c.json) / okRate(c.floor)).toFixed(2)} |`),
+    'Servers, each started fresh by the suite, pinned the same way:',
+    ...run.subjects.map((s) =>
+      s.measured ? `- **${s.label}**: \`${s.command}\`${s.versions ? `; ${s.versions}` : ''}.` : `- **${s.label}**: not measured: ${s.missing}.`,
+    ),
+    `- HTTP floor: \`${run.floorCommand ?? 'not run'}\` (a Hono POST endpoint that reads the whole body and answers a tiny JSON). ` +
+      'Decode-only: `bench/decode-ceiling.ts`, sharp decoding the same bytes to raw sRGB, C at a time, pinned like the servers.',
     '',
-    '### Overload',
+    `Each cell: \`client bench\`'s engine (closed model: C connections, each sending its next request when its answer arrived), ` +
+      `multipart field \`file\` to \`/process-image\`, JSON, ${e.warmupMs / 1000} s warm-up, then ${e.durationMs / 1000} s measured ` +
+      '(longer, up to 3×, where that gives too few answers to count; requests in flight at the end are waited for). ' +
+      'req/s counts 2xx answers over the measured window; `n=` shows how many when fewer than 20.',
     '',
-    `${run.overload.connections} connections (8 × CONCURRENCY) uploading the ${run.overload.image} for ${e.durationMs / 1000} s on a freshly started server, ` +
-      'with `/healthz` probed alongside at 20 req/s (open model, latency from each probe\'s due time).',
+    '### Images',
     '',
-    '| req/s (all) | 2xx/s | 503 share | p99 of 2xx | /healthz p99 | /healthz max | server peak RSS (VmHWM) |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    overloadRow(run),
-    ...((run.overload.result.statuses['503'] ?? 0) === 0
-      ? ['', `No 503s: ${run.overload.connections} connections can have at most ${run.overload.connections} requests in the server, fewer than CONCURRENCY + MAX_QUEUE ` +
-        `(${run.env.concurrency} + 64), so it queues them instead of shedding; the p99 of the uploads is mostly time waiting in that queue.`]
-      : []),
+    ...table(
+      ['image', 'id', 'dimensions', 'encoding', 'chroma subsampling', 'bytes', 'source'],
+      ['l', 'l', 'r', 'l', 'l', 'r', 'l'],
+      run.images.map((i) => [
+        i.target ? `**${i.label}**` : i.label,
+        `\`${i.id}\``,
+        `${i.width}×${i.height}`,
+        i.encoding,
+        i.subsampling ?? '—',
+        String(i.bytes),
+        i.source,
+      ]),
+    ),
     '',
-    '### Targets',
+    "Bold: the image the class's targets are judged on; the others are shown beside it. Photographs: Debian's `mate-backgrounds` " +
+      'package (GPL-2+), fetched by `scripts/fetch-bench-photos.sh` (`apt-get download`, `dpkg-deb -x`, cached in `~/.cache/histogram-bench/photos`).',
     '',
-    '| target | measured | verdict |',
-    '|---|---:|---|',
-    ...verdicts(run).map((v) => `| ${v.name} | ${v.measured} | ${v.met ? 'met' : `**missed**: ${v.detail}`} |`),
-    '',
-    'Ratios use the best rate over the connection counts for each side. Plots: [suite-throughput.png](suite-throughput.png), [suite-overload.png](suite-overload.png).',
-    END,
   ];
-  return lines.join('\n');
-}
 
-function overloadRow(run: SuiteRun): string {
-  const { result, healthz, peakRssMiB } = run.overload;
-  const ms = result.endMs - result.startMs;
-  const shed = result.statuses['503'] ?? 0;
-  return `| ${f1((result.requests.completed * 1000) / ms)} | ${f1(okRate(result))} | ${(100 * shed / Math.max(1, result.requests.completed)).toFixed(1)} % | ` +
-    `${msOf(result.latencyUs.p99)} | ${msOf(healthz.latencyUs.p99)} | ${msOf(healthz.latencyUs.max)} | ${peakRssMiB === null ? 'n/a' : `${peakRssMiB.toFixed(0)} MiB`} |`;
+  lines.push('### Versus the old service', '');
+  if (!old) {
+    lines.push(`Not measured: ${run.subjects.find((s) => s.id === 'old')?.missing ?? 'disabled'}.`, '');
+  } else {
+    lines.push(
+      `C=${VERSUS_CONNECTIONS}, same CPU, same images, same load generator. p99 in ms. ` +
+        '"decode-only ÷ old" is sharp\'s decode alone (best C) over the old service: the most any server that decodes with sharp can reach.',
+      '',
+    );
+    const header = ['image', 'old service /s', 'p99'];
+    for (const s of servers) header.push(`${s.label} /s`, 'p99', '× old');
+    header.push('decode-only ÷ old', 'target');
+    lines.push(
+      ...table(
+        header,
+        header.map((_, k) => (k === 0 ? 'l' : 'r')),
+        run.images.map((i) => {
+          const oldCell = cellOf(run, i.id, 'old', VERSUS_CONNECTIONS);
+          const cells = [i.target ? `**${i.label}**` : i.label, rateOf(oldCell), ms(oldCell?.p99Ms)];
+          for (const s of servers) {
+            const c = cellOf(run, i.id, s.id, VERSUS_CONNECTIONS);
+            cells.push(rateOf(c), ms(c?.p99Ms), times(versusOld(run, i.id, s.id)));
+          }
+          cells.push(times(decodeOverOld(run, i.id)), i.target ? `≥ ${VERSUS_TARGETS[i.klass]}×` : '—');
+          return cells;
+        }),
+      ),
+      '',
+    );
+  }
+
+  lines.push('### Against the decode-only ceiling', '');
+  {
+    const header = ['image', 'C', 'decode-only /s', 'HTTP floor /s'];
+    for (const s of servers) header.push(`${s.label} JSON /s`, 'p99', 'PNG /s');
+    lines.push(
+      ...table(
+        header,
+        header.map((_, k) => (k === 0 ? 'l' : 'r')),
+        run.images.flatMap((i) =>
+          connections.map((c) => {
+            const decode = cellOf(run, i.id, 'decode', c);
+            const cells = [i.label, String(c), decode ? formatRate(decode.okPerSec) : '—', rateOf(cellOf(run, i.id, 'floor', c))];
+            for (const s of servers) {
+              const json = cellOf(run, i.id, s.id, c);
+              cells.push(rateOf(json), ms(json?.p99Ms), rateOf(cellOf(run, i.id, s.id, c, 'png')));
+            }
+            return cells;
+          }),
+        ),
+      ),
+      '',
+    );
+    const ratioHeader = ['image', 'decode-only (best C)'];
+    for (const s of servers) ratioHeader.push(`${s.label}: JSON ÷ decode`, 'PNG ÷ JSON');
+    ratioHeader.push('target (JSON ÷ decode)');
+    lines.push(
+      ...table(
+        ratioHeader,
+        ratioHeader.map((_, k) => (k === 0 ? 'l' : 'r')),
+        run.images.map((i) => {
+          const cells = [i.target ? `**${i.label}**` : i.label, formatRate(bestRate(run, i.id, 'decode'))];
+          for (const s of servers) {
+            const png = bestRate(run, i.id, s.id, 'png');
+            const json = bestRate(run, i.id, s.id);
+            cells.push(times(versusDecode(run, i.id, s.id)), times(png === null || json === null || json === 0 ? null : png / json));
+          }
+          cells.push(i.target ? `≥ ${DECODE_TARGETS[i.klass]}×` : '—');
+          return cells;
+        }),
+      ),
+      '',
+      'Ratios take the best rate over the connection counts on each side; PNG ÷ JSON at the connection counts PNG was measured at.',
+      '',
+    );
+  }
+
+  const checks = crossChecks(run);
+  lines.push('### wrk cross-check', '');
+  if (checks.length === 0) {
+    lines.push(
+      e.wrk === null
+        ? 'Not measured: wrk is not installed (`apt-get install wrk`).'
+        : 'Not measured in this run: it runs on the 512×512 noise PNG cells, which BENCH_IMAGES left out.',
+      '',
+    );
+  } else {
+    lines.push(
+      `One cell per server measured three times back to back: \`client bench\`, then Debian's wrk with \`bench/multipart.lua\` ` +
+        `(\`wrk -t1 -c${checks[0]!.connections} -d${e.durationMs / 1000}s --latency\`, an independent load generator in C), then \`client bench\` again. ` +
+        'wrk is compared with the mean of the two `client bench` runs; their own difference is the run-to-run spread to judge that by.',
+      '',
+    );
+    const pct = (n: number | null) => (n === null ? '—' : `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`);
+    lines.push(
+      ...table(
+        [
+          'server',
+          'image',
+          'C',
+          'client bench /s',
+          'wrk /s',
+          'client bench again /s',
+          'wrk − client bench',
+          'client bench run to run',
+          'client bench p50 / p99',
+          'wrk p50 / p99',
+        ],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        checks.map((k) => [
+          labelOf(k.producer),
+          imageLabel(k.image),
+          String(k.connections),
+          formatRate(k.clientBench.okPerSec),
+          formatRate(k.wrk.okPerSec),
+          k.repeat ? formatRate(k.repeat.okPerSec) : '—',
+          pct(k.rateDifferencePct),
+          pct(k.repeatDifferencePct),
+          `${ms(k.clientBench.p50Ms)} / ${ms(k.clientBench.p99Ms)} ms`,
+          `${ms(k.wrk.p50Ms)} / ${ms(k.wrk.p99Ms)} ms`,
+        ]),
+      ),
+      '',
+    );
+  }
+
+  lines.push(...overloadSection(run, labelOf, imageLabel), ...targetsSection(run, servers));
+  if (run.notMeasured.length > 0) lines.push('', '### Not measured in this run', '', ...run.notMeasured.map((n) => `- ${n}`));
+  lines.push(END);
+  return lines.join('\n');
 }
 
 /** `existing` with the text between the markers replaced (markers appended when absent). */
