@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { BenchRecorder } from './bench-recorder.ts';
 import { RESULT_KIND, RESULT_VERSION, type BenchResult, type LoadModel } from './bench-result.ts';
 import { encodeHistogram, summarize } from './latency-histogram.ts';
-import type { BenchOptions } from './run-bench.ts';
+import type { BenchOptions } from './bench-options.ts';
 
 /** The result line's object for what `r` recorded between `startMs` and `endMs` (epoch ms). */
 export function buildResult(o: BenchOptions, model: LoadModel, method: string, r: BenchRecorder, startMs: number, endMs: number): BenchResult {

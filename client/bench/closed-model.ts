@@ -1,6 +1,14 @@
 // Closed-model load on autocannon: C connections, each sending its next request when the
 // previous response arrived. Latency is timed here, per response, in microseconds; autocannon's
 // own numbers (whole milliseconds, lib/run.js) are not used.
+//
+// autocannon is pinned to an exact version in package.json because this module relies on parts
+// of its per-connection Client (lib/httpClient.js) that its README does not document and a minor
+// release may change: `_connect` and `conn` (to set TCP_NODELAY on every connection; there is no
+// option for it), `reqsMade`/`responseMax` (to let each connection finish its request in flight
+// at the deadline instead of `stop()` dropping it, so the counts equal the server's), and the
+// undocumented 'request', 'timeout', 'connError' and 'done' events. Check them before upgrading;
+// test/bench-cli.test.ts fails when the drain no longer counts what the server counted.
 import autocannon from 'autocannon';
 import type { BenchRecorder } from './bench-recorder.ts';
 import type { PreparedRequest } from './prepare-requests.ts';

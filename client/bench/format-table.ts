@@ -1,4 +1,4 @@
-// Plain-text tables and number formats shared by the bench and report printers.
+// Plain-text tables and number formats shared by the printers of every command.
 
 /** Renders rows under a header with aligned columns: text left, numbers right. */
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -19,18 +19,17 @@ export function perSecond(count: number, elapsedMs: number): string {
   return elapsedMs > 0 ? ((count * 1000) / elapsedMs).toFixed(1) : '-';
 }
 
-/** Bytes per second in binary units. */
+/** 1536 -> "1.5 KiB": bytes in binary units. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+/** Bytes per second in binary units ("1.5 MiB/s"). */
 export function bytesPerSecond(bytes: number, elapsedMs: number): string {
-  if (elapsedMs <= 0) return '-';
-  const rate = (bytes * 1000) / elapsedMs;
-  const units = ['B/s', 'KiB/s', 'MiB/s', 'GiB/s'];
-  let value = rate;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+  return elapsedMs > 0 ? `${formatBytes((bytes * 1000) / elapsedMs)}/s` : '-';
 }
 
 /** "a: 3, b: 1" or "none". */

@@ -2,7 +2,7 @@
 // (field `file`, as the original clients sent), sent in turn by every connection.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { encodeMultipart } from '../http/multipart-body.ts';
 import { synthesizeImage, type SyntheticFormat, type SyntheticKind } from '../generate/synthesize-image.ts';
 
 /** An image to upload. */
@@ -61,28 +61,10 @@ export async function generateImages(size: string, count: number, kind: Syntheti
   return images;
 }
 
-/** The MIME type the bytes say they are (the server sniffs too; this is only the part header). */
-export function sniffType(bytes: Buffer): string {
-  if (bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG') return 'image/png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
-  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
-  if (bytes.toString('latin1', 0, 3) === 'GIF') return 'image/gif';
-  return 'application/octet-stream';
-}
-
-/** A multipart/form-data body holding `image` in field `file`. */
-export function multipartBody(image: ImageInput, boundary: string): Buffer {
-  const filename = image.name.replace(/["\r\n]/g, '_');
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-    `Content-Type: ${sniffType(image.bytes)}\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head, 'latin1'), image.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1')]);
-}
-
 /** One POST per image to `url`'s path and query, with `headers` and the Accept for `accept`. */
-export function prepareUploads(url: URL, images: readonly ImageInput[], accept: AcceptKind, headers: Record<string, string>): PreparedRequest[] {
-  const boundary = `----histogram-bench-${randomBytes(8).toString('hex')}`;
-  return images.map((image) => {
-    const body = multipartBody(image, boundary);
+export async function prepareUploads(url: URL, images: readonly ImageInput[], accept: AcceptKind, headers: Record<string, string>): Promise<PreparedRequest[]> {
+  return Promise.all(images.map(async (image): Promise<PreparedRequest> => {
+    const { body, type } = await encodeMultipart(image.bytes, image.name);
     return {
       method: 'POST',
       path: `${url.pathname}${url.search}`,
@@ -90,12 +72,12 @@ export function prepareUploads(url: URL, images: readonly ImageInput[], accept: 
         accept: ACCEPT[accept],
         ...lowerCaseKeys(headers),
         // No content-length here: autocannon and node:http both add it from the body.
-        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-type': type,
       },
       body,
       name: image.name,
     };
-  });
+  }));
 }
 
 /** A bodiless GET of `url` (e.g. /healthz probes measured alongside a load). */

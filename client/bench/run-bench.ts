@@ -1,35 +1,16 @@
 // The programmatic bench: `runBench(options)` prepares the requests, waits for the target and
 // the start instant, warms up, measures with the closed or open model, and returns the result.
 // It prints nothing except progress lines through `options.log`.
+import type { BenchOptions } from './bench-options.ts';
 import { BenchRecorder } from './bench-recorder.ts';
 import type { BenchResult, LoadModel } from './bench-result.ts';
 import { buildResult } from './build-result.ts';
 import { runClosedModel, type LoadWindow } from './closed-model.ts';
 import { runOpenModel } from './open-model.ts';
-import { prepareGet, prepareUploads, type AcceptKind, type ImageInput, type PreparedRequest } from './prepare-requests.ts';
+import { prepareGet, prepareUploads, type PreparedRequest } from './prepare-requests.ts';
 import { waitUntilInstant, waitUntilReady } from './wait-for-start.ts';
 
-export interface BenchOptions {
-  /** Target, path and query included, e.g. http://127.0.0.1:8080/v1/histogram. */
-  url: string;
-  /** Images uploaded in turn (multipart field `file`); none: plain GETs of `url`. */
-  images: readonly ImageInput[];
-  accept: AcceptKind;
-  headers: Record<string, string>;
-  connections: number;
-  /** Measured duration (null: until `amount`). */
-  durationMs: number | null;
-  amount: number | null;
-  /** Total requests per second over all shards: switches to the open model. */
-  rate: number | null;
-  warmupMs: number;
-  timeoutMs: number;
-  shard: { index: number; count: number };
-  /** Poll /readyz for up to this long before starting (null: do not wait). */
-  untilReadyMs: number | null;
-  startAt: string | null;
-  log?: (line: string) => void;
-}
+export type { BenchOptions } from './bench-options.ts';
 
 /**
  * Runs one bench. @throws Error on invalid options, an unreachable /readyz with --until-ready,
@@ -41,7 +22,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (url.protocol !== 'http:') throw new Error(`Expected an http:// URL but received "${options.url}" (TLS is left to the Ingress)`);
   if (options.durationMs === null && options.amount === null) throw new Error('Expected --duration or --amount');
   const requests: PreparedRequest[] = options.images.length > 0
-    ? prepareUploads(url, options.images, options.accept, options.headers)
+    ? await prepareUploads(url, options.images, options.accept, options.headers)
     : prepareGet(url, options.headers);
   const model: LoadModel = options.rate === null ? 'closed' : 'open';
 

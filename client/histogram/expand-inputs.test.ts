@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandInputs, InputError } from './expand-inputs.ts';
@@ -36,4 +36,27 @@ test('a missing path, an empty folder and a glob without matches are InputErrors
   await assert.rejects(expandInputs([join(dir, 'nope.jpg')]), (e: unknown) => e instanceof InputError && /no such file or folder: .*nope\.jpg/.test(e.message));
   await assert.rejects(expandInputs([join(dir, 'empty')]), { message: /folder .*empty holds no images/ });
   await assert.rejects(expandInputs([`${dir}/*.gif`]), { message: /no files match .*\*\.gif/ });
+});
+
+test('a glob and a folder both find a symlinked image file', async (t) => {
+  const dir = await tree(t);
+  await mkdir(join(dir, 'links'));
+  await symlink(join(dir, 'b.jpg'), join(dir, 'links', 'linked.jpg'));
+  assert.deepEqual((await expandInputs([`${dir}/links/*.jpg`])).files, [join(dir, 'links', 'linked.jpg')]);
+  assert.deepEqual((await expandInputs([join(dir, 'links')])).files, [join(dir, 'links', 'linked.jpg')]);
+});
+
+test('nested braces {b,{c,d}} expand to every alternative', async (t) => {
+  const dir = await tree(t);
+  const { files } = await expandInputs([`${dir}/**/{b,{c,d}}.{jpg,webp}`]);
+  assert.deepEqual(files, [join(dir, 'b.jpg'), join(dir, 'sub', 'c.jpg'), join(dir, 'sub', 'd.webp')]);
+});
+
+test('a relative glob gives paths relative to the working directory, dot files included', async (t) => {
+  const dir = await tree(t);
+  await writeFile(join(dir, 'sub', '.hidden.jpg'), 'x');
+  const cwd = process.cwd();
+  process.chdir(dir);
+  t.after(() => process.chdir(cwd));
+  assert.deepEqual((await expandInputs(['sub/*.jpg'])).files, [join('sub', '.hidden.jpg'), join('sub', 'c.jpg')]);
 });

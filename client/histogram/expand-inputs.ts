@@ -1,7 +1,7 @@
 // Expands `--image` arguments (files, folders, globs) into the list of files to upload.
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
-import { globToRegExp, hasGlobMagic, splitGlobBase } from './glob-pattern.ts';
+import { extname, isAbsolute, join } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** File name extensions a folder is scanned for (the server decides the format from the bytes). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -44,7 +44,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
         throw new InputError(`folder ${arg} holds no images (looked for ${[...IMAGE_EXTENSIONS].join(' ')})`);
       }
       files.push(...found);
-    } else if (hasGlobMagic(arg)) {
+    } else if (isDynamicPattern(arg)) {
       single = false;
       const matches = await expandGlob(arg);
       if (matches.length === 0) throw new InputError(`no files match ${arg}`);
@@ -56,24 +56,19 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
   return { files: [...new Set(files)], single };
 }
 
-/** The files a glob matches, sorted; the walk starts at the glob's fixed prefix. */
-async function expandGlob(glob: string): Promise<string[]> {
-  const normalized = glob.split(sep).join('/');
-  const { base, rest } = splitGlobBase(normalized);
-  const matcher = globToRegExp(rest);
-  // Only `**` needs to look below the depth the pattern spells out.
-  const maxDepth = rest.includes('**') ? Infinity : rest.split('/').length;
-  const out: string[] = [];
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      const rel = relative(base, path).split(sep).join('/');
-      if (entry.isDirectory()) {
-        if (depth < maxDepth && entry.name !== 'node_modules' && entry.name !== '.git') await walk(path, depth + 1);
-      } else if (entry.isFile() && matcher.test(rel)) out.push(path);
-    }
-  };
-  await walk(base, 1);
-  return out.sort();
+/**
+ * The files a glob matches (symlinked files included), sorted, in the form the glob was given:
+ * absolute for an absolute glob, else relative to the working directory. Dot files match like
+ * any other; node_modules and .git are not searched.
+ */
+async function expandGlob(pattern: string): Promise<string[]> {
+  const found = await glob(pattern, {
+    absolute: isAbsolute(pattern),
+    dot: true,
+    onlyFiles: true,
+    expandDirectories: false,
+    followSymbolicLinks: true,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+  });
+  return found.sort();
 }

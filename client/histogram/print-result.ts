@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import type { HistogramRun, ImageFailure, ImageResult, ImageSuccess } from './run-histogram.ts';
 import { renderTerminalHistogram } from './terminal-histogram.ts';
+import { formatBytes } from '../bench/format-table.ts';
 
 export interface DisplayOptions {
   columns: number;
@@ -86,11 +87,4 @@ export function formatBatchSummary(run: HistogramRun): string {
   }
   for (const r of run.results) if (!r.ok) lines.push(formatFailure(r));
   return lines.join('\n');
-}
-
-/** 1536 -> "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -1,4 +1,6 @@
 // Explains why a request got no HTTP answer (refused, unknown host, timeout) in a sentence.
+// The client sends over node:http, whose socket and DNS errors carry a system `code`
+// (ECONNREFUSED, ENOTFOUND, ...); its own timeout is RequestTimeoutError (http-request.ts).
 
 /** Connection-level failures worth another attempt: the server may be starting or restarting. */
 const RETRYABLE_CODES = new Set([
@@ -7,8 +9,6 @@ const RETRYABLE_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
   'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /** The system error code (ECONNREFUSED, …) behind a failed request, also through `cause` chains. */
@@ -23,7 +23,7 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** True when `error` is a timeout from `AbortSignal.timeout`. */
+/** True when `error` is the request timeout (RequestTimeoutError, named like AbortSignal's). */
 export function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
 }
@@ -49,11 +49,9 @@ export function describeNetworkError(error: unknown, url: URL, timeoutMs: number
     case 'EAI_AGAIN':
       return `cannot connect to ${where}: DNS lookup of ${JSON.stringify(url.hostname)} failed temporarily`;
     case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
     case 'EPIPE':
       return `connection to ${where} was closed before the response arrived`;
     case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
       return `cannot connect to ${where}: connection timed out (is the host reachable?)`;
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':

@@ -1,8 +1,8 @@
 // Uploads one image (multipart field `file`) with a per-attempt timeout and retries for 503
 // and connection errors.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basename } from 'node:path';
 import { httpRequest, type HttpResponse } from './http-request.ts';
+import { encodeMultipart } from './multipart-body.ts';
 import { describeNetworkError, isRetryableNetworkError } from './network-error.ts';
 import { backoffDelay, parseRetryAfter } from './retry-policy.ts';
 
@@ -34,15 +34,6 @@ export class RequestFailedError extends Error {
     super(message, { cause });
     this.attempts = attempts;
   }
-}
-
-/** Encodes the multipart body with the platform's own FormData encoder. */
-async function encodeMultipart(bytes: Uint8Array, fileName: string): Promise<{ body: Buffer; type: string }> {
-  const form = new FormData();
-  // The cast: TS 5.9 types Blob parts as ArrayBuffer-backed only; a Buffer is accepted at run time.
-  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), basename(fileName));
-  const encoded = new Response(form);
-  return { body: Buffer.from(await encoded.arrayBuffer()), type: encoded.headers.get('content-type')! };
 }
 
 /**

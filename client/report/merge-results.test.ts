@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { BenchRecorder } from '../bench/bench-recorder.ts';
 import { buildResult } from '../bench/build-result.ts';
 import { extractResults, toResultLine, type BenchResult } from '../bench/bench-result.ts';
-import type { BenchOptions } from '../bench/run-bench.ts';
+import type { BenchOptions } from '../bench/bench-options.ts';
 import { mergeResults } from './merge-results.ts';
 
 const OPTIONS: BenchOptions = {
