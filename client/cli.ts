@@ -4,9 +4,18 @@ import yargs, { type Argv } from 'yargs';
 import { histogramCommand } from './commands/histogram-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
+import { capacityCommand } from './commands/capacity-command.ts';
 import { reportCommand } from './commands/report-command.ts';
+import { failAsUsageError, usageCheck } from './cli-usage.ts';
+import { packageVersion } from './package-version.ts';
 
-/** Builds the CLI parser for `argv` (already without node and script path). */
+/** The subcommands (the default command, uploading images, has no name). */
+export const COMMANDS = ['generate', 'bench', 'capacity', 'report'] as const;
+
+/**
+ * Builds the CLI parser for `argv` (already without node and script path). A wrong command line
+ * throws UsageError (one line, see cli-usage.ts) out of `parseAsync()` instead of printing help.
+ */
 export function buildCli(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('histogram-client')
@@ -14,12 +23,14 @@ export function buildCli(argv: string[]): Argv {
     .command(histogramCommand)
     .command(generateCommand)
     .command(benchCommand)
+    .command(capacityCommand)
     .command(reportCommand)
+    .middleware(usageCheck(argv, COMMANDS) as never, true)
     .strict()
     .demandCommand(1)
-    .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(packageVersion())
+    .fail(failAsUsageError(argv, COMMANDS))
     .wrap(Math.min(110, process.stdout.columns || 100));
 }

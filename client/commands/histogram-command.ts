@@ -6,10 +6,14 @@ import { formatFailure, formatBatchSummary, formatHistograms, formatSummaryLine 
 import { createProgressReporter } from '../histogram/progress-reporter.ts';
 import { OUTPUT_FORMATS, runHistogram, type OutputFormat } from '../histogram/run-histogram.ts';
 
-/** Exit status when an option or input is wrong and nothing was uploaded. */
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE } from '../cli-usage.ts';
+
 /** Exit status when at least one image failed. */
 export const EXIT_FAILED = 1;
+
+/** What the server accepts for its query parameters: refused here before any upload. */
+const RANGES = { bins: [1, 256], 'chart-width': [200, 4000], 'chart-height': [100, 3000] } as const;
+const CHANNEL_NAMES = ['red', 'green', 'blue', 'alpha', 'luma'];
 
 interface HistogramArgs {
   image: string[];
@@ -55,6 +59,14 @@ function builder(yargs: Argv): Argv<HistogramArgs> {
     .option('color', { type: 'boolean', describe: 'Colour the terminal histograms [default: when stdout is a terminal and NO_COLOR is unset]' })
     .check((argv) => {
       if (argv.histogram && argv['out-dir']) throw new Error('--histogram and --out-dir are alternatives: give one');
+      for (const [name, [min, max]] of Object.entries(RANGES)) {
+        const value = argv[name as keyof typeof RANGES];
+        if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
+          throw new Error(`Expected integer between ${min} and ${max} for --${name} but received ${value}`);
+        }
+      }
+      const unknown = (argv.channels ?? '').split(',').map((c) => c.trim()).filter((c) => c && !CHANNEL_NAMES.includes(c));
+      if (unknown.length > 0) throw new Error(`Expected channels from ${CHANNEL_NAMES.join(',')} for --channels but received ${JSON.stringify(unknown.join(','))}`);
       for (const name of ['concurrency', 'retries', 'timeout'] as const) {
         const value = argv[name];
         if (!Number.isFinite(value) || value < (name === 'retries' ? 0 : 1e-3) || (name === 'concurrency' && !Number.isInteger(value))) {
