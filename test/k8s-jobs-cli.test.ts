@@ -4,9 +4,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containersOf, findResource, kustomizeUnavailable, podTemplate, renderKustomization, type Container, type Resource } from './helpers/k8s-render.ts';
 import { parseClientArgs } from './helpers/k8s-cli-parse.ts';
+import { parseObjectives } from '../client/capacity/objectives.ts';
+import { rampRates } from '../client/capacity/step-schedule.ts';
 
-describe('the Jobs of the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable }, () => {
+describe('the Jobs of the base and of the capacity overlay, rendered by kubectl kustomize', { skip: kustomizeUnavailable }, () => {
   const resources = renderKustomization('k8s');
+  const capacityResources = renderKustomization('k8s/overlays/capacity');
 
   /** Variables Kubernetes' service links would define for each Service (docker-link style). */
   function serviceLinkEnv(): Record<string, string> {
@@ -21,11 +24,29 @@ describe('the Jobs of the base, rendered by kubectl kustomize', { skip: kustomiz
     return env;
   }
 
-  /** The container's environment as the pod sees it: literal values, downward API stand-ins. */
-  function podEnv(job: Resource, container: Container): Record<string, string> {
+  /** Values a pod of an Indexed Job would read through the downward API (index 0). */
+  const DOWNWARD: Record<string, string> = {
+    "metadata.annotations['batch.kubernetes.io/job-completion-index']": '0',
+    "metadata.labels['batch.kubernetes.io/controller-uid']": '3f2c9a7e-0d4b-4c52-9a43-2d1f0e6b8c11',
+  };
+
+  /**
+   * The container's environment as the pod sees it: literal values, downward API stand-ins, and
+   * ConfigMap keys from `configMaps` (an optional key of a missing ConfigMap stays unset).
+   */
+  function podEnv(job: Resource, container: Container, configMaps: Record<string, Record<string, string>> = {}): Record<string, string> {
     const spec = podTemplate(job)!.spec as { enableServiceLinks?: boolean };
     const env: Record<string, string> = spec.enableServiceLinks === false ? {} : serviceLinkEnv();
-    for (const e of container.env ?? []) env[e.name] = e.value ?? (e.valueFrom?.fieldRef ? '0' : '1');
+    for (const e of container.env ?? []) {
+      const from = e.valueFrom as { fieldRef?: { fieldPath: string }; configMapKeyRef?: { name: string; key: string; optional?: boolean } } | undefined;
+      if (e.value !== undefined) env[e.name] = e.value;
+      else if (from?.fieldRef) env[e.name] = DOWNWARD[from.fieldRef.fieldPath] ?? assert.fail(`no stand-in for ${from.fieldRef.fieldPath}`);
+      else if (from?.configMapKeyRef) {
+        const value = configMaps[from.configMapKeyRef.name]?.[from.configMapKeyRef.key];
+        if (value !== undefined) env[e.name] = value;
+        else assert.ok(from.configMapKeyRef.optional, `${e.name} needs ConfigMap ${from.configMapKeyRef.name}`);
+      }
+    }
     return env;
   }
 
@@ -34,10 +55,10 @@ describe('the Jobs of the base, rendered by kubectl kustomize', { skip: kustomiz
     return args.map((a) => a.replace(/\$\((\w+)\)/g, (ref, name: string) => env[name] ?? ref));
   }
 
-  async function parseContainer(jobName: string, containerName: string) {
-    const job = findResource(resources, 'Job', jobName);
+  async function parseContainer(jobName: string, containerName: string, from = resources, configMaps: Record<string, Record<string, string>> = {}) {
+    const job = findResource(from, 'Job', jobName);
     const container = containersOf(job).find((c) => c.name === containerName)!;
-    const env = podEnv(job, container);
+    const env = podEnv(job, container, configMaps);
     return parseClientArgs(expand(container.args ?? [], env), env);
   }
 
@@ -64,10 +85,49 @@ describe('the Jobs of the base, rendered by kubectl kustomize', { skip: kustomiz
     assert.deepEqual(upload.argv.image, [generate.argv.out]);
   });
 
-  test('a misspelt option is rejected, so the checks above have teeth', async () => {
+  test('the capacity Job runs `client capacity --json` on a fixed, rising schedule sharded by the Job index', async () => {
+    const job = findResource<{ spec: { completionMode: string; parallelism: number; completions: number } }>(capacityResources, 'Job', 'histogram-capacity');
+    assert.equal(job.spec.completionMode, 'Indexed');
+    assert.equal(job.spec.parallelism, job.spec.completions);
+    const result = await parseContainer('histogram-capacity', 'capacity', capacityResources);
+    assert.ok(result.ok, result.ok ? '' : result.error);
+    const argv = result.argv;
+    assert.equal(argv._[0], 'capacity');
+    assert.equal(argv.json, true);
+    assert.equal(argv.untilReady, true);
+    assert.equal(argv.shardIndex, 0);
+    assert.equal(argv.shardCount, job.spec.completions);
+    assert.deepEqual(argv.header, ['Host: histogram.local']);
+    // Every pod groups its lines under the Job's uid; without the start ConfigMap, no --start-at.
+    assert.equal(argv.runId, DOWNWARD["metadata.labels['batch.kubernetes.io/controller-uid']"]);
+    assert.equal(argv.startAt, undefined);
+    // A rising list of at least four rates (rampRates refuses any other), and a latency objective.
+    const rates = rampRates({ rates: String(argv.rates).split(',').map(Number), startRate: 1, stepFactor: 2, maxRate: 1 });
+    assert.ok(rates.length >= 4, `a schedule of ${rates.length} steps`);
+    assert.ok(parseObjectives(argv.slo as string[]).some((o) => o.kind === 'latency'));
+  });
+
+  test('the capacity Job takes its common start from ConfigMap histogram-capacity-start', async () => {
+    const at = '2030-01-01T12:00:00.000Z';
+    const result = await parseContainer('histogram-capacity', 'capacity', capacityResources, { 'histogram-capacity-start': { 'start-at': at } });
+    assert.ok(result.ok, result.ok ? '' : result.error);
+    assert.equal(result.argv.startAt, at);
+  });
+
+  test('the capacity overlay validates against the Kubernetes API schemas, and the base alone starts no capacity search', async () => {
+    for (const r of capacityResources) {
+      const module = (await import(`kubernetes-models/${r.apiVersion}/${r.kind}`)) as Record<string, new (data: unknown) => { validate(): void }>;
+      const Model = module[r.kind] ?? module.default!;
+      assert.doesNotThrow(() => new Model(r).validate(), `${r.kind}/${r.metadata.name} is invalid`);
+    }
+    assert.ok(!resources.some((r) => r.metadata.name === 'histogram-capacity'));
+    assert.equal(findResource(capacityResources, 'Job', 'histogram-capacity').metadata.namespace, 'histogram');
+  });
+
+  test('a misspelt option is rejected, naming it and the nearest option, so the checks above have teeth', async () => {
     const result = await parseClientArgs(['bench', '--url', 'http://x/v1/histogram', '--connection', '8']);
     assert.equal(result.ok, false);
-    assert.match(result.ok ? '' : result.error, /Unknown argument/);
+    assert.match(result.ok ? '' : result.error, /Unknown argument --connection \(did you mean --connections\?\)/);
   });
 
   test('service links (HISTOGRAM_SERVER_* variables) would break the CLI, which is why the Jobs disable them', async () => {
@@ -77,7 +137,7 @@ describe('the Jobs of the base, rendered by kubectl kustomize', { skip: kustomiz
     const result = await parseClientArgs(expand(bench.args!, env), env);
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.error, /Unknown argument/);
-    for (const j of resources.filter((r) => r.kind === 'Job')) {
+    for (const j of [...resources, ...capacityResources].filter((r) => r.kind === 'Job')) {
       assert.equal((podTemplate(j)!.spec as { enableServiceLinks?: boolean }).enableServiceLinks, false, j.metadata.name);
     }
   });

@@ -17,7 +17,7 @@ export interface StepSummary {
   /** Latest pod start minus earliest, ms: how far the pods were from a common start. */
   startSkewMs: number;
   requests: { sent: number; completed: number; ok: number };
-  /** 2xx responses per second over the step's measured window (first start to last end). */
+  /** 2xx responses per second over the step's duration, or from first start to last response when that took longer. */
   achievedRate: number;
   latencyUs: LatencySummary;
   uncorrectedLatencyUs: LatencySummary | null;
@@ -57,7 +57,10 @@ export function summarizeStep(lines: readonly CapacityStepLine[]): StepSummary {
   const merged = mergeResults(lines.map(stepResult));
   const objectives = parseObjectives(first.capacity.objectives);
   const verdict = evaluate(objectives, merged);
-  const seconds = (merged.whole.endMs - merged.whole.startMs) / 1000;
+  // The schedule spans the step's duration (the last request is due one interval before its
+  // end), so a server that keeps up is credited over the duration, one that falls behind over
+  // the longer time it took to answer.
+  const seconds = Math.max(first.options.durationMs ?? 0, merged.whole.endMs - merged.whole.startMs) / 1000;
   const starts = lines.map((l) => l.startMs);
   return {
     step: first.capacity.step,

@@ -1,29 +1,55 @@
 // `client report FILE...|-`: merges the result lines of bench pods (e.g. `kubectl logs` output)
-// into one table, a merged JSON line with --json, and a PNG with --chart.
+// into one table, a merged JSON line with --json, and a PNG with --chart; capacity step lines are
+// merged step by step into the capacity table, answer and chart. `--compare A B` puts two runs
+// side by side with the ratio of each figure and the scaling efficiency.
 import { writeFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { readResults } from '../report/read-results.ts';
+import { readRunLines, type RunLines } from '../report/read-results.ts';
 import { mergeResults } from '../report/merge-results.ts';
 import { formatReport } from '../report/print-report.ts';
 import { renderReportChart } from '../report/report-chart.ts';
+import { compareRuns, type RunSide } from '../report/compare-runs.ts';
+import { formatComparison } from '../report/print-compare.ts';
+import { capacityAnswer } from '../capacity/capacity-answer.ts';
+import { formatCapacity } from '../capacity/print-capacity.ts';
+import { renderCapacityChart } from '../capacity/capacity-chart.ts';
 
 interface ReportArgs {
   files: string[];
   json: boolean;
   chart?: string;
+  compare: boolean;
+  replicasA?: number;
+  replicasB?: number;
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report [files..]',
-  describe: 'Merge bench result lines (files or - for stdin) into one report',
+  describe: 'Merge bench or capacity result lines (files or - for stdin) into one report, or compare two runs',
   builder: (yargs: Argv) =>
     yargs
       .positional('files', { type: 'string', array: true, default: ['-'] as string[], describe: 'files with result lines among other log lines; - reads stdin' })
       .option('json', { type: 'boolean', default: false, describe: 'print one merged JSON line instead of tables' })
-      .option('chart', { type: 'string', describe: 'write a PNG: latency percentile distribution and requests per replica' }) as unknown as Argv<ReportArgs>,
+      .option('chart', { type: 'string', describe: 'write a PNG: latency percentiles and requests per replica (bench), latency and achieved rate against offered rate (capacity)' })
+      .option('compare', { type: 'boolean', default: false, describe: 'compare two runs: report --compare A B (files, one may be -)' })
+      .option('replicas-a', { type: 'number', describe: 'with --compare: replicas behind run A [default: distinct X-Served-By values]' })
+      .option('replicas-b', { type: 'number', describe: 'with --compare: replicas behind run B [default: distinct X-Served-By values]' })
+      .check((argv) => {
+        const files = argv.files as string[];
+        if (argv.compare && files.length !== 2) throw new Error(`Expected two runs for --compare (A B) but received ${files.length}`);
+        if (argv.compare && argv.chart) throw new Error('--chart is not available with --compare');
+        if (!argv.compare && (argv['replicas-a'] !== undefined || argv['replicas-b'] !== undefined)) throw new Error('--replicas-a/--replicas-b go with --compare');
+        for (const name of ['replicas-a', 'replicas-b'] as const) {
+          const n = argv[name] as number | undefined;
+          if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new Error(`Expected a whole number >= 1 for --${name} but received ${n}`);
+        }
+        return true;
+      })
+      .example('kubectl -n histogram logs -l job-name=histogram-bench --tail=-1 | $0 report -', 'Merge the pods of a bench Job')
+      .example('$0 report --compare one-replica.log four-replicas.log', 'Ratios and scaling efficiency from 1 to 4 replicas') as unknown as Argv<ReportArgs>,
   handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
     try {
-      await runReport(args);
+      await (args.compare ? runCompare(args) : runReport(args));
     } catch (error) {
       process.stderr.write(`histogram-client report: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;
@@ -31,13 +57,37 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   },
 };
 
+/** One run from its lines: raw lines merged, else an already merged line. */
+function sideOf(lines: RunLines, source: string): RunSide {
+  const kinds = [lines.bench.length > 0 || lines.reports.length > 0, lines.steps.length > 0 || lines.answers.length > 0];
+  if (kinds[0] && kinds[1]) throw new Error(`Expected one kind of run in ${source} but found both bench and capacity lines`);
+  if (lines.steps.length > 0) return { kind: 'capacity', answer: capacityAnswer(lines.steps) };
+  if (lines.answers.length > 0) return { kind: 'capacity', answer: lines.answers.at(-1)! };
+  if (lines.bench.length > 0) return { kind: 'bench', report: mergeResults(lines.bench) };
+  return { kind: 'bench', report: lines.reports.at(-1)! };
+}
+
 async function runReport(args: ArgumentsCamelCase<ReportArgs>): Promise<void> {
-  const results = await readResults(args.files);
-  process.stderr.write(`[report] merging ${results.length} result line(s)\n`);
-  const report = mergeResults(results);
-  process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReport(report));
-  if (args.chart) {
-    await writeFile(args.chart, await renderReportChart(report, results));
-    process.stderr.write(`[report] chart written to ${args.chart}\n`);
+  const lines = await readRunLines(args.files);
+  const side = sideOf(lines, args.files.join(', '));
+  if (side.kind === 'capacity') {
+    process.stderr.write(`[report] merging ${lines.steps.length} capacity step line(s)\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(side.answer)}\n` : formatCapacity(side.answer));
+    if (args.chart) await writeFile(args.chart, await renderCapacityChart(side.answer));
+  } else {
+    process.stderr.write(`[report] merging ${lines.bench.length} result line(s)\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(side.report)}\n` : formatReport(side.report));
+    if (args.chart) {
+      if (lines.bench.length === 0) throw new Error('--chart needs the pods\' result lines, not a merged report line');
+      await writeFile(args.chart, await renderReportChart(side.report, lines.bench));
+    }
   }
+  if (args.chart) process.stderr.write(`[report] chart written to ${args.chart}\n`);
+}
+
+async function runCompare(args: ArgumentsCamelCase<ReportArgs>): Promise<void> {
+  const [a, b] = args.files as [string, string];
+  const sides = [sideOf(await readRunLines([a]), a), sideOf(await readRunLines([b]), b)] as const;
+  const comparison = compareRuns(sides[0], sides[1], { a: a === '-' ? 'stdin' : a, b: b === '-' ? 'stdin' : b }, { a: args.replicasA, b: args.replicasB });
+  process.stdout.write(args.json ? `${JSON.stringify(comparison)}\n` : formatComparison(comparison));
 }
