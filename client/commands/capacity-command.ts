@@ -9,7 +9,6 @@ import { runCapacity } from '../capacity/run-capacity.ts';
 import { DEFAULT_OBJECTIVES, parseObjectives } from '../capacity/objectives.ts';
 import { parsePrecision, rampRates } from '../capacity/step-schedule.ts';
 import { formatCapacity } from '../capacity/print-capacity.ts';
-import { renderCapacityChart } from '../capacity/capacity-chart.ts';
 import { resolveLoad, withLoadOptions, type LoadArgs } from './load-options.ts';
 
 interface CapacityArgs extends LoadArgs {
@@ -100,6 +99,8 @@ async function handler(args: ArgumentsCamelCase<CapacityArgs>): Promise<void> {
     }
     process.stdout.write(args.json ? `${JSON.stringify(run.answer)}\n` : formatCapacity(run.answer));
     if (args.chart) {
+      // canvas and chart.js load only when a chart is asked for.
+      const { renderCapacityChart } = await import('../capacity/capacity-chart.ts');
       await writeFile(args.chart, await renderCapacityChart(run.answer));
       log(`chart written to ${args.chart}`);
     }

@@ -1,18 +1,17 @@
 // `client report FILE...|-`: merges the result lines of bench pods (e.g. `kubectl logs` output)
 // into one table, a merged JSON line with --json, and a PNG with --chart; capacity step lines are
 // merged step by step into the capacity table, answer and chart. `--compare A B` puts two runs
-// side by side with the ratio of each figure and the scaling efficiency.
+// side by side with the ratio of each figure and the scaling efficiency. The chart modules
+// (canvas) load only when a chart is asked for.
 import { writeFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { readRunLines, type RunLines } from '../report/read-results.ts';
 import { mergeResults } from '../report/merge-results.ts';
 import { formatReport } from '../report/print-report.ts';
-import { renderReportChart } from '../report/report-chart.ts';
 import { compareRuns, type RunSide } from '../report/compare-runs.ts';
 import { formatComparison } from '../report/print-compare.ts';
 import { capacityAnswer } from '../capacity/capacity-answer.ts';
 import { formatCapacity } from '../capacity/print-capacity.ts';
-import { renderCapacityChart } from '../capacity/capacity-chart.ts';
 
 interface ReportArgs {
   files: string[];
@@ -73,12 +72,16 @@ async function runReport(args: ArgumentsCamelCase<ReportArgs>): Promise<void> {
   if (side.kind === 'capacity') {
     process.stderr.write(`[report] merging ${lines.steps.length} capacity step line(s)\n`);
     process.stdout.write(args.json ? `${JSON.stringify(side.answer)}\n` : formatCapacity(side.answer));
-    if (args.chart) await writeFile(args.chart, await renderCapacityChart(side.answer));
+    if (args.chart) {
+      const { renderCapacityChart } = await import('../capacity/capacity-chart.ts');
+      await writeFile(args.chart, await renderCapacityChart(side.answer));
+    }
   } else {
     process.stderr.write(`[report] merging ${lines.bench.length} result line(s)\n`);
     process.stdout.write(args.json ? `${JSON.stringify(side.report)}\n` : formatReport(side.report));
     if (args.chart) {
       if (lines.bench.length === 0) throw new Error('--chart needs the pods\' result lines, not a merged report line');
+      const { renderReportChart } = await import('../report/report-chart.ts');
       await writeFile(args.chart, await renderReportChart(side.report, lines.bench));
     }
   }
