@@ -148,3 +148,14 @@ export function failAsUsageError(args: readonly string[], commands: readonly str
     throw new UsageError(oneLineMessage(error?.message ?? message ?? 'invalid command line'), command);
   };
 }
+
+/**
+ * Writes the one usage line for `error` and sets exit status 2: for values a command finds
+ * wrong once parsing has passed (a header without colon, a duration, a URL), so they read
+ * like the parser's own.
+ */
+export function writeUsageError(error: unknown, command?: string): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`histogram-client: ${message}; see 'histogram-client${command ? ` ${command}` : ''} --help'\n`);
+  process.exitCode = EXIT_USAGE;
+}

@@ -3,8 +3,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../bench/parse-duration.ts';
 import { runBench } from '../bench/run-bench.ts';
-import { toResultLine } from '../bench/bench-result.ts';
+import { toResultLine, type BenchResult } from '../bench/bench-result.ts';
+import type { BenchOptions } from '../bench/bench-options.ts';
 import { formatBenchResult } from '../bench/print-bench.ts';
+import { writeUsageError } from '../cli-usage.ts';
 import { resolveLoad, withLoadOptions, type LoadArgs } from './load-options.ts';
 
 interface BenchArgs extends LoadArgs {
@@ -24,43 +26,49 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('rate', { alias: 'R', type: 'number', describe: 'open model: total requests/s over all shards, latency from due time' })
       .option('warmup', { type: 'string', default: '0s', describe: 'unmeasured load before the measurement' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON result line instead of tables' }) as unknown as Argv<BenchArgs>,
-  handler: async (args: ArgumentsCamelCase<BenchArgs>) => {
-    try {
-      await runBenchCommand(args);
-    } catch (error) {
-      process.stderr.write(`histogram-client bench: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
-    }
-  },
+  handler: (args: ArgumentsCamelCase<BenchArgs>) => runBenchCommand(args),
 };
 
+const fail = (error: unknown): void => {
+  process.stderr.write(`histogram-client bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+};
+
+/** Exit 2 for a bad option value (nothing sent), 1 when the run failed or no request got a 2xx. */
 async function runBenchCommand(args: ArgumentsCamelCase<BenchArgs>): Promise<void> {
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const positive = (value: number | undefined, name: string) => {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new Error(`Expected a number > 0 for --${name} but received ${value}`);
     return value ?? null;
   };
-  const rate = positive(args.rate, 'rate');
-  const amount = positive(args.amount, 'amount');
-  const durationMs = args.amount === undefined ? parseDuration(args.duration) : null;
-  const warmupMs = parseDuration(args.warmup, 'warmup');
-  const load = await resolveLoad(args);
-  const result = await runBench({
-    url: args.url,
-    images: load.images,
-    accept: args.accept,
-    headers: load.headers,
-    connections: args.connections,
-    durationMs,
-    amount,
-    rate,
-    warmupMs,
-    timeoutMs: load.timeoutMs,
-    shard: load.shard,
-    untilReadyMs: load.untilReadyMs,
-    startAt: args.startAt ?? null,
-    log,
-  });
+  let options: BenchOptions;
+  try {
+    const load = await resolveLoad(args);
+    options = {
+      url: args.url,
+      images: load.images,
+      accept: args.accept,
+      headers: load.headers,
+      connections: args.connections,
+      durationMs: args.amount === undefined ? parseDuration(args.duration) : null,
+      amount: positive(args.amount, 'amount'),
+      rate: positive(args.rate, 'rate'),
+      warmupMs: parseDuration(args.warmup, 'warmup'),
+      timeoutMs: load.timeoutMs,
+      shard: load.shard,
+      untilReadyMs: load.untilReadyMs,
+      startAt: args.startAt ?? null,
+      log,
+    };
+  } catch (error) {
+    return writeUsageError(error, 'bench');
+  }
+  let result: BenchResult;
+  try {
+    result = await runBench(options);
+  } catch (error) {
+    return fail(error);
+  }
   process.stdout.write(args.json ? `${toResultLine(result)}\n` : formatBenchResult(result));
   if (result.requests.ok === 0) process.exitCode = 1;
 }

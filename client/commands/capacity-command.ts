@@ -9,6 +9,7 @@ import { runCapacity } from '../capacity/run-capacity.ts';
 import { DEFAULT_OBJECTIVES, parseObjectives } from '../capacity/objectives.ts';
 import { parsePrecision, rampRates } from '../capacity/step-schedule.ts';
 import { formatCapacity } from '../capacity/print-capacity.ts';
+import { writeUsageError } from '../cli-usage.ts';
 import { resolveLoad, withLoadOptions, type LoadArgs } from './load-options.ts';
 
 interface CapacityArgs extends LoadArgs {
@@ -34,7 +35,7 @@ export function parseRateList(text: string): number[] {
 
 function builder(yargs: Argv): Argv<CapacityArgs> {
   return withLoadOptions(yargs, { connections: 32, timeout: '10s', shardOf: 'each step\'s rate' })
-    .option('slo', { type: 'string', array: true, default: DEFAULT_OBJECTIVES, describe: 'objective a step must meet (repeatable): p50|p90|p99|p99.9=DURATION, errors=PERCENT% (errors=1% unless given)' })
+    .option('slo', { type: 'string', array: true, default: DEFAULT_OBJECTIVES, describe: 'objective every step must meet (repeatable): p50|p90|p99|p99.9=DURATION of 2xx latency, errors=PERCENT% not 2xx or unanswered (errors=1% is added when none is given)' })
     .option('start-rate', { type: 'number', default: 10, describe: 'offered rate of the first step, req/s over all pods' })
     .option('step-factor', { type: 'number', default: 1.5, describe: 'each ramp step offers the previous rate times this' })
     .option('rates', { type: 'string', describe: 'explicit rising ramp, e.g. 20,40,60,80 (instead of --start-rate/--step-factor)' })
@@ -64,9 +65,7 @@ async function handler(args: ArgumentsCamelCase<CapacityArgs>): Promise<void> {
   try {
     load = await resolveLoad(args);
   } catch (error) {
-    process.stderr.write(`histogram-client capacity: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-    return;
+    return writeUsageError(error, 'capacity');
   }
   try {
     const run = await runCapacity({

@@ -6,7 +6,7 @@ import { formatFailure, formatBatchSummary, formatHistograms, formatSummaryLine 
 import { createProgressReporter } from '../histogram/progress-reporter.ts';
 import { OUTPUT_FORMATS, runHistogram, type OutputFormat } from '../histogram/run-histogram.ts';
 
-import { EXIT_USAGE } from '../cli-usage.ts';
+import { writeUsageError } from '../cli-usage.ts';
 
 /** Exit status when at least one image failed. */
 export const EXIT_FAILED = 1;
@@ -137,9 +137,8 @@ async function handler(argv: HistogramArgs): Promise<void> {
     if (run.failed > 0) process.exitCode = EXIT_FAILED;
   } catch (error) {
     progress.finish();
-    process.stderr.write(`histogram-client: ${error instanceof Error ? error.message : String(error)}\n`);
     // Everything that throws here happens before the first upload: a usage problem.
-    process.exitCode = EXIT_USAGE;
+    writeUsageError(error);
   }
 }
 
