@@ -17,6 +17,9 @@ test('the nearest option is suggested within two edits, a prefix counts, and far
 });
 
 test("yargs' multi-line messages become one line naming the option", () => {
-  assert.equal(oneLineMessage('Invalid values:\n  Argument: format, Given: "gif", Choices: "png", "json", "csv"'), 'Expected one of png, json, csv for --format but received "gif"');
+  assert.equal(
+    oneLineMessage('Invalid values:\n  Argument: format, Given: "gif", Choices: "png", "json", "csv"'),
+    'Expected one of png, json, csv for --format but received "gif"',
+  );
   assert.equal(oneLineMessage('Missing required argument: image'), 'Missing required option --image');
 });

@@ -109,7 +109,10 @@ export function usageCheck(args: readonly string[], commands: readonly string[])
     for (const { name, written } of optionTokens(args)) {
       const bare = name.startsWith('no-') && known.has(name.slice(3)) ? name.slice(3) : name;
       if (known.has(bare)) continue;
-      const near = nearestName(name, [...known].filter((k) => !/[A-Z]/.test(k) || k.length === 1));
+      const near = nearestName(
+        name,
+        [...known].filter((k) => !/[A-Z]/.test(k) || k.length === 1),
+      );
       const hint = near ? ` (did you mean ${near.length === 1 ? '-' : '--'}${near}?)` : '';
       throw new UsageError(`Unknown argument ${written}${hint}`, command);
     }
@@ -136,7 +139,11 @@ export function oneLineMessage(message: string): string {
   const invalid = /Argument: ([\w-]+), Given: (".*?"|\S+), Choices: (.*)/.exec(message);
   if (invalid) return `Expected one of ${invalid[3]!.replace(/"/g, '')} for --${invalid[1]} but received ${invalid[2]}`;
   const missing = /^Missing required arguments?: (.*)$/.exec(message.trim());
-  if (missing) return `Missing required option ${missing[1]!.split(', ').map((n) => `--${n}`).join(', ')}`;
+  if (missing)
+    return `Missing required option ${missing[1]!
+      .split(', ')
+      .map((n) => `--${n}`)
+      .join(', ')}`;
   return message.replace(/\s*\n\s*/g, '; ').trim();
 }
 

@@ -50,7 +50,10 @@ test('bench with 2 connections for 2 s counts exactly the requests the server an
   assert.equal(result.requests.sent, result.requests.completed);
   assert.deepEqual(result.statuses, { 200: result.requests.completed });
   assert.deepEqual(result.servedBy, { 'bench-test-pod': result.requests.completed });
-  assert.equal(result.perSecond.reduce((sum, [, all]) => sum + all, 0), result.requests.completed);
+  assert.equal(
+    result.perSecond.reduce((sum, [, all]) => sum + all, 0),
+    result.requests.completed,
+  );
 
   const report = await cli(['report', '--json', '-'], `other log line\n${lines[0]}\n`);
   assert.equal(report.code, 0, report.stderr);
@@ -72,8 +75,26 @@ test('bench with 2 connections for 2 s counts exactly the requests the server an
 test('--rate above what the server sustains reports corrected latencies larger than uncorrected ones', async (t) => {
   const server = await startServer({ env: { CONCURRENCY: '1' } });
   t.after(() => server.stop());
-  const run = await cli(['bench', '--url', `${server.url}/v1/histogram`, '--rate', '60', '-c', '4', '-d', '3s', '--json',
-    '--generate', '1920x1080', '--generate-kind', 'photo', '--generate-format', 'jpeg', '--count', '2']);
+  const run = await cli([
+    'bench',
+    '--url',
+    `${server.url}/v1/histogram`,
+    '--rate',
+    '60',
+    '-c',
+    '4',
+    '-d',
+    '3s',
+    '--json',
+    '--generate',
+    '1920x1080',
+    '--generate-kind',
+    'photo',
+    '--generate-format',
+    'jpeg',
+    '--count',
+    '2',
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(run.stdout) as BenchResult;
   assert.equal(result.model, 'open');

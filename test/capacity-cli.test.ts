@@ -38,7 +38,10 @@ function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
 
 async function serverPosts(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith('http_requests_total{') && l.includes('method="POST"')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_requests_total{') && l.includes('method="POST"'))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
 }
 
 /** A percentile (µs) of one or more encoded histograms, added here with hdr-histogram-js itself. */
@@ -69,18 +72,54 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   const start = Math.max(2, Math.round(closedMax * 0.3));
   const chart = join(dir, 'capacity.png');
   const beforeCapacity = await serverPosts(server.url);
-  const run = await cli(['capacity', '--url', url, ...LOAD, '--start-rate', String(start), '--step-factor', '1.6', '--max-rate', String(Math.ceil(closedMax * 4)),
-    '--step-duration', '3s', '--step-warmup', '0s', '--step-gap', '0.5s', '--precision', '10%', '--slo', `p99=${P99_MS}ms`, '--slo', 'errors=1%', '--connections', '16', '--json', '--chart', chart]);
+  const run = await cli([
+    'capacity',
+    '--url',
+    url,
+    ...LOAD,
+    '--start-rate',
+    String(start),
+    '--step-factor',
+    '1.6',
+    '--max-rate',
+    String(Math.ceil(closedMax * 4)),
+    '--step-duration',
+    '3s',
+    '--step-warmup',
+    '0s',
+    '--step-gap',
+    '0.5s',
+    '--precision',
+    '10%',
+    '--slo',
+    `p99=${P99_MS}ms`,
+    '--slo',
+    'errors=1%',
+    '--connections',
+    '16',
+    '--json',
+    '--chart',
+    chart,
+  ]);
   assert.equal(run.code, 0, run.stderr);
-  const out = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+  const out = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string });
   const steps = out.filter((l) => l.kind === 'histogram-capacity-step') as CapacityStepLine[];
   const answer = out.at(-1) as CapacityAnswer;
   assert.equal(answer.kind, 'histogram-capacity-result');
   assert.equal(steps.length, answer.steps.length);
-  assert.ok(steps.some((s) => s.capacity.phase === 'bisect'), 'the ramp found a failing step and bisected');
+  assert.ok(
+    steps.some((s) => s.capacity.phase === 'bisect'),
+    'the ramp found a failing step and bisected',
+  );
 
   // No warm-up: every request the server counted belongs to a step.
-  assert.equal(steps.reduce((n, s) => n + s.requests.completed, 0), (await serverPosts(server.url)) - beforeCapacity);
+  assert.equal(
+    steps.reduce((n, s) => n + s.requests.completed, 0),
+    (await serverPosts(server.url)) - beforeCapacity,
+  );
 
   // The proving step met the objective, judged here from its own histogram and statuses.
   const proof = steps.find((s) => s.capacity.step === answer.provedBy)!;
@@ -90,7 +129,10 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   // The first failing step really failed: p99 over the bound, or more than 1 % not 2xx.
   const failing = steps.find((s) => s.capacity.step === answer.firstFailing)!;
   const notOk = failing.requests.completed - failing.requests.ok + Object.values(failing.errors).reduce((a, b) => a + b, 0);
-  assert.ok(percentileOf([failing.histogram], 99) > P99_MS * 1000 || notOk > 0.01 * (failing.requests.completed + Object.values(failing.errors).reduce((a, b) => a + b, 0)));
+  assert.ok(
+    percentileOf([failing.histogram], 99) > P99_MS * 1000 ||
+      notOk > 0.01 * (failing.requests.completed + Object.values(failing.errors).reduce((a, b) => a + b, 0)),
+  );
   assert.ok(failing.capacity.offeredRate > proof.capacity.offeredRate);
 
   // At the answer the server kept up (2xx/s within 15 % of offered), and the answer sits near
@@ -98,7 +140,10 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   // seconds apart on a machine shared with other test suites.
   const achieved = (proof.requests.ok * 1000) / Math.max(proof.options.durationMs!, proof.endMs - proof.startMs);
   assert.ok(Math.abs(achieved - proof.capacity.offeredRate) <= 0.15 * proof.capacity.offeredRate, `achieved ${achieved} at ${proof.capacity.offeredRate}`);
-  assert.ok(answer.sustainedRate! >= 0.5 * closedMax && answer.sustainedRate! <= 1.25 * closedMax, `sustained ${answer.sustainedRate}, closed-model max ${closedMax.toFixed(1)}`);
+  assert.ok(
+    answer.sustainedRate! >= 0.5 * closedMax && answer.sustainedRate! <= 1.25 * closedMax,
+    `sustained ${answer.sustainedRate}, closed-model max ${closedMax.toFixed(1)}`,
+  );
 
   const meta = await sharp(chart).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 1000, 1000]);
@@ -117,22 +162,69 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
   const url = `${server.url}/v1/histogram`;
   const startAt = new Date(Date.now() + 8_000).toISOString();
   const before = await serverPosts(server.url);
-  const pod = (index: number) => cli(['capacity', '--url', url, '--generate', '64x64', '--count', '2', '--rates', '10,20', '--step-duration', '2s', '--step-warmup', '0s', '--step-gap', '1s',
-    '--shard-index', String(index), '--shard-count', '2', '--start-at', startAt, '--run-id', 'test-run', '--json']);
+  const pod = (index: number) =>
+    cli([
+      'capacity',
+      '--url',
+      url,
+      '--generate',
+      '64x64',
+      '--count',
+      '2',
+      '--rates',
+      '10,20',
+      '--step-duration',
+      '2s',
+      '--step-warmup',
+      '0s',
+      '--step-gap',
+      '1s',
+      '--shard-index',
+      String(index),
+      '--shard-count',
+      '2',
+      '--start-at',
+      startAt,
+      '--run-id',
+      'test-run',
+      '--json',
+    ]);
   const pods = await Promise.all([pod(0), pod(1)]);
   for (const p of pods) assert.equal(p.code, 0, p.stderr);
-  const lines = pods.map((p) => p.stdout.trim().split('\n').map((l) => JSON.parse(l) as CapacityStepLine));
+  const lines = pods.map((p) =>
+    p.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CapacityStepLine),
+  );
   for (const podLines of lines) {
-    assert.deepEqual(podLines.map((l) => [l.kind, l.capacity.step, l.capacity.phase, l.capacity.offeredRate, l.options.shardRate]), [
-      ['histogram-capacity-step', 0, 'fixed', 10, 5],
-      ['histogram-capacity-step', 1, 'fixed', 20, 10],
-    ]);
+    assert.deepEqual(
+      podLines.map((l) => [l.kind, l.capacity.step, l.capacity.phase, l.capacity.offeredRate, l.options.shardRate]),
+      [
+        ['histogram-capacity-step', 0, 'fixed', 10, 5],
+        ['histogram-capacity-step', 1, 'fixed', 20, 10],
+      ],
+    );
   }
   const all = lines.flat();
-  assert.equal(all.reduce((n, l) => n + l.requests.completed, 0), (await serverPosts(server.url)) - before);
+  assert.equal(
+    all.reduce((n, l) => n + l.requests.completed, 0),
+    (await serverPosts(server.url)) - before,
+  );
 
   const logs = join(dir, 'pods.log');
-  await writeFile(logs, pods.map((p, k) => p.stdout.trim().split('\n').map((l) => `[pod/capacity-${k}] ${l}`).join('\n')).join('\nunrelated log line\n'));
+  await writeFile(
+    logs,
+    pods
+      .map((p, k) =>
+        p.stdout
+          .trim()
+          .split('\n')
+          .map((l) => `[pod/capacity-${k}] ${l}`)
+          .join('\n'),
+      )
+      .join('\nunrelated log line\n'),
+  );
   const report = await cli(['report', '--json', logs]);
   assert.equal(report.code, 0, report.stderr);
   const merged = JSON.parse(report.stdout) as CapacityAnswer;
@@ -148,8 +240,14 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
     // One pod at the sum rate sends rate × duration requests: so do the two shards together.
     assert.equal(step.requests.sent, step.offeredRate * 2);
     // Percentiles of the merged step equal those of the two histograms added here, within HDR precision.
-    for (const [key, p] of [['p50', 50], ['p99', 99]] as const) {
-      const expected = percentileOf(parts.map((l) => l.histogram), p);
+    for (const [key, p] of [
+      ['p50', 50],
+      ['p99', 99],
+    ] as const) {
+      const expected = percentileOf(
+        parts.map((l) => l.histogram),
+        p,
+      );
       assert.ok(Math.abs(step.latencyUs[key] - expected) <= expected * 0.001 + 1, `${key}: merged ${step.latencyUs[key]}, expected ${expected}`);
     }
     assert.ok(step.startSkewMs < 1000, `pods started step ${step.step} ${step.startSkewMs} ms apart`);

@@ -48,7 +48,6 @@ async function askServer(url: string, data: Buffer, name: string): Promise<{ sta
   return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
 }
 
-
 let server: ServerProcess;
 let dir: string;
 let solid: string;
@@ -80,7 +79,10 @@ test('one image to .png writes a chart of the requested size and prints histogra
   assert.match(lines[0]!, new RegExp(`^luma  mean ${SOLID_LUMA}\\.0  median ${SOLID_LUMA} .*peak 3072 px per 4 values$`));
   // The chart fits the terminal; the summary line (last) is a record and may wrap.
   for (const line of lines.slice(0, -1)) assert.ok([...line].length <= 80, `wider than the terminal: ${line}`);
-  assert.ok(lines.some((line) => line.includes('█')), 'the chart uses block characters');
+  assert.ok(
+    lines.some((line) => line.includes('█')),
+    'the chart uses block characters',
+  );
   assert.match(
     lines.at(-1)!,
     new RegExp(`^solid\\.png  64×48 png, \\d+ B  mean ${SOLID_LUMA}\\.0  median ${SOLID_LUMA}  served by \\S+  \\d+ ms .*-> ${out.replace(/[.]/g, '\\.')}$`),
@@ -158,7 +160,11 @@ test('an unreachable URL says connection refused, names the address and exits 1'
 
 const usageCases = [
   { name: 'a missing file', args: ['-i', 'no/such/file.jpg'], message: /no such file or folder: no\/such\/file\.jpg/ },
-  { name: 'a URL without scheme', args: ['-i', '<solid>', '-u', 'localhost:8080'], message: /Expected an http\(s\) URL such as http:\/\/localhost:8080 but received "localhost:8080"/ },
+  {
+    name: 'a URL without scheme',
+    args: ['-i', '<solid>', '-u', 'localhost:8080'],
+    message: /Expected an http\(s\) URL such as http:\/\/localhost:8080 but received "localhost:8080"/,
+  },
   { name: 'a header without colon', args: ['-i', '<solid>', '-H', 'Host histogram.local'], message: /Expected a header as "Name: value"/ },
   { name: 'an output of unknown type', args: ['-i', '<solid>', '-o', 'chart.gif'], message: /ending in \.png, \.json or \.csv/ },
 ];

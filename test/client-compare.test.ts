@@ -31,9 +31,19 @@ function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
 }
 
 const OPTIONS: BenchOptions = {
-  url: 'http://127.0.0.1:1/v1/histogram', images: [], accept: 'json', headers: {}, connections: 8,
-  durationMs: 10_000, amount: null, rate: null, warmupMs: 0, timeoutMs: 30_000,
-  shard: { index: 0, count: 1 }, untilReadyMs: null, startAt: null,
+  url: 'http://127.0.0.1:1/v1/histogram',
+  images: [],
+  accept: 'json',
+  headers: {},
+  connections: 8,
+  durationMs: 10_000,
+  amount: null,
+  rate: null,
+  warmupMs: 0,
+  timeoutMs: 30_000,
+  shard: { index: 0, count: 1 },
+  untilReadyMs: null,
+  startAt: null,
 };
 const T0 = 1_700_000_000_000; // a whole second
 
@@ -46,8 +56,19 @@ function pod(o: { shard: number; shards: number; okPerSecond: number; replicas: 
   const total = o.okPerSecond * 10;
   for (let k = 0; k < total; k++) recorder.recordResponse(200, o.latencyMs * 1000, 100, o.replicas[k % o.replicas.length]);
   for (let k = 0; k < (o.failed ?? 0); k++) recorder.recordResponse(503, 100, 80, o.replicas[0]);
-  const result = buildResult({ ...OPTIONS, rate: o.rate ?? null, shard: { index: o.shard, count: o.shards } }, o.rate ? 'open' : 'closed', 'POST', recorder, T0, T0 + 10_000);
-  const perSecond: Array<[number, number, number]> = Array.from({ length: 10 }, (_, s) => [T0 / 1000 + s, o.okPerSecond + (s === 0 ? (o.failed ?? 0) : 0), o.okPerSecond]);
+  const result = buildResult(
+    { ...OPTIONS, rate: o.rate ?? null, shard: { index: o.shard, count: o.shards } },
+    o.rate ? 'open' : 'closed',
+    'POST',
+    recorder,
+    T0,
+    T0 + 10_000,
+  );
+  const perSecond: Array<[number, number, number]> = Array.from({ length: 10 }, (_, s) => [
+    T0 / 1000 + s,
+    o.okPerSecond + (s === 0 ? (o.failed ?? 0) : 0),
+    o.okPerSecond,
+  ]);
   return { ...result, perSecond };
 }
 
@@ -61,11 +82,14 @@ test('1 → 4 replicas: 2xx/s 100 → 360 is a scaling efficiency of 360 / (100 
   const a = join(dir, 'one.log');
   const b = join(dir, 'four.log');
   await writeFile(a, `${toResultLine(pod({ shard: 0, shards: 1, okPerSecond: 100, replicas: ['server-a'], latencyMs: 20 }))}\n`);
-  await writeFile(b, [
-    'a log line of the pod',
-    toResultLine(pod({ shard: 0, shards: 2, okPerSecond: 180, replicas: ['server-1', 'server-2'], latencyMs: 25 })),
-    toResultLine(pod({ shard: 1, shards: 2, okPerSecond: 180, replicas: ['server-3', 'server-4'], latencyMs: 25 })),
-  ].join('\n'));
+  await writeFile(
+    b,
+    [
+      'a log line of the pod',
+      toResultLine(pod({ shard: 0, shards: 2, okPerSecond: 180, replicas: ['server-1', 'server-2'], latencyMs: 25 })),
+      toResultLine(pod({ shard: 1, shards: 2, okPerSecond: 180, replicas: ['server-3', 'server-4'], latencyMs: 25 })),
+    ].join('\n'),
+  );
   const run = await cli(['report', '--compare', a, b, '--json']);
   assert.equal(run.code, 0, run.stderr);
   const c = JSON.parse(run.stdout) as Comparison;
@@ -95,14 +119,16 @@ test('--replicas-a/--replicas-b override X-Served-By: 100 → 360 over 2 → 4 r
 
 /** Capacity step lines of one run: steps at `rates`, passing up to `passUpTo`, failing (all 503) above. */
 function capacityRun(run: string, rates: number[], passUpTo: number, replicas: string[]): string {
-  return rates.map((rate, step) => {
-    const pass = rate <= passUpTo;
-    const recorder = new BenchRecorder();
-    for (let k = 0; k < rate * 10; k++) recorder.recordResponse(pass ? 200 : 503, 10_000, 100, replicas[k % replicas.length]);
-    if (!pass) recorder.recordResponse(200, 10_000, 100, replicas[0]);
-    const result = buildResult({ ...OPTIONS, rate }, 'open', 'POST', recorder, T0 + step * 20_000, T0 + step * 20_000 + 10_000);
-    return JSON.stringify(toStepLine(result, { run, step, phase: 'ramp', offeredRate: rate, objectives: ['p99=250ms', 'errors=0.1%'] }));
-  }).join('\n');
+  return rates
+    .map((rate, step) => {
+      const pass = rate <= passUpTo;
+      const recorder = new BenchRecorder();
+      for (let k = 0; k < rate * 10; k++) recorder.recordResponse(pass ? 200 : 503, 10_000, 100, replicas[k % replicas.length]);
+      if (!pass) recorder.recordResponse(200, 10_000, 100, replicas[0]);
+      const result = buildResult({ ...OPTIONS, rate }, 'open', 'POST', recorder, T0 + step * 20_000, T0 + step * 20_000 + 10_000);
+      return JSON.stringify(toStepLine(result, { run, step, phase: 'ramp', offeredRate: rate, objectives: ['p99=250ms', 'errors=0.1%'] }));
+    })
+    .join('\n');
 }
 
 test('two capacity runs compare by sustained rate: 50 → 200 req/s from 1 to 4 replicas is 100 % efficient', async () => {

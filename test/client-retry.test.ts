@@ -22,7 +22,9 @@ test('a 503 from an overloaded server is answered by a retry after Retry-After',
   // 4000×3000 noise: the slowest thing to decode, ~100+ ms each on one core.
   const big = await synthesizeImage({ kind: 'noise', width: 4000, height: 3000, format: 'jpeg', seed: 1 });
   const small = join(dir, 'small.png');
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(small);
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+    .png()
+    .toFile(small);
 
   // Three loops of big uploads keep the single slot taken nearly all the time. They stop as
   // soon as the client reports its first retry (so it can then get through), or after 30 s.

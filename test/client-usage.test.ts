@@ -15,7 +15,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -32,7 +36,10 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 /** POST requests the server has counted, from its own /metrics. */
 async function serverPosts(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith('http_requests_total{') && l.includes('method="POST"')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_requests_total{') && l.includes('method="POST"'))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
 }
 
 let server: ServerProcess;
@@ -42,7 +49,9 @@ before(async () => {
   server = await startServer();
   dir = await mkdtemp(join(tmpdir(), 'client-usage-'));
   image = join(dir, 'grey.png');
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(image);
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+    .png()
+    .toFile(image);
 });
 after(async () => {
   await server?.stop();
@@ -52,42 +61,95 @@ after(async () => {
 const cases: Array<{ name: string; args: string[]; message: RegExp; help?: string }> = [
   { name: 'a misspelt --imag names it and suggests --image', args: ['--imag', '<image>'], message: /^Unknown argument --imag \(did you mean --image\?\)$/ },
   { name: 'an unknown --bogus is named without a suggestion', args: ['-i', '<image>', '--bogus'], message: /^Unknown argument --bogus$/ },
-  { name: 'a misspelt bench option suggests the bench option and its help', args: ['bench', '--conections', '3'], message: /^Unknown argument --conections \(did you mean --connections\?\)$/, help: 'bench' },
+  {
+    name: 'a misspelt bench option suggests the bench option and its help',
+    args: ['bench', '--conections', '3'],
+    message: /^Unknown argument --conections \(did you mean --connections\?\)$/,
+    help: 'bench',
+  },
   { name: 'a misspelt command suggests the command', args: ['benc'], message: /^Unknown command "benc" \(did you mean bench\?\)$/ },
   { name: 'no --image says the option is required', args: [], message: /^Missing required option --image$/ },
-  { name: '--bins 300 is refused as the server would refuse it', args: ['-i', '<image>', '--bins', '300'], message: /^Expected integer between 1 and 256 for --bins but received 300$/ },
+  {
+    name: '--bins 300 is refused as the server would refuse it',
+    args: ['-i', '<image>', '--bins', '300'],
+    message: /^Expected integer between 1 and 256 for --bins but received 300$/,
+  },
   { name: '--bins 0 is refused', args: ['-i', '<image>', '--bins', '0'], message: /^Expected integer between 1 and 256 for --bins but received 0$/ },
   { name: '--bins abc is not a number', args: ['-i', '<image>', '--bins', 'abc'], message: /^Expected a number for --bins but received "abc"$/ },
-  { name: '--chart-width 199 is below the server minimum', args: ['-i', '<image>', '--chart-width', '199'], message: /^Expected integer between 200 and 4000 for --chart-width but received 199$/ },
-  { name: '--chart-height 3001 is above the server maximum', args: ['-i', '<image>', '--chart-height', '3001'], message: /^Expected integer between 100 and 3000 for --chart-height but received 3001$/ },
-  { name: '--format gif is not a format the server writes', args: ['-i', '<image>', '--format', 'gif'], message: /^Expected one of png, json, csv for --format but received "gif"$/ },
-  { name: '--scale cubic is not a scale', args: ['-i', '<image>', '--scale', 'cubic'], message: /^Expected one of linear, log for --scale but received "cubic"$/ },
+  {
+    name: '--chart-width 199 is below the server minimum',
+    args: ['-i', '<image>', '--chart-width', '199'],
+    message: /^Expected integer between 200 and 4000 for --chart-width but received 199$/,
+  },
+  {
+    name: '--chart-height 3001 is above the server maximum',
+    args: ['-i', '<image>', '--chart-height', '3001'],
+    message: /^Expected integer between 100 and 3000 for --chart-height but received 3001$/,
+  },
+  {
+    name: '--format gif is not a format the server writes',
+    args: ['-i', '<image>', '--format', 'gif'],
+    message: /^Expected one of png, json, csv for --format but received "gif"$/,
+  },
+  {
+    name: '--scale cubic is not a scale',
+    args: ['-i', '<image>', '--scale', 'cubic'],
+    message: /^Expected one of linear, log for --scale but received "cubic"$/,
+  },
   { name: '--type pie is not a chart type', args: ['-i', '<image>', '--type', 'pie'], message: /^Expected one of line, bar for --type but received "pie"$/ },
-  { name: '--channels with an unknown channel names it', args: ['-i', '<image>', '--channels', 'red,purple'], message: /^Expected channels from red,green,blue,alpha,luma for --channels but received "purple"$/ },
-  { name: 'capacity refuses an objective it cannot check', args: ['capacity', '--slo', 'p98=1s'], message: /for --slo but received "p98=1s"$/, help: 'capacity' },
-  { name: 'capacity refuses a falling rate list', args: ['capacity', '--rates', '20,10'], message: /^Expected rising rates > 0 for --rates but received 20,10$/, help: 'capacity' },
-  { name: 'report --compare needs two runs', args: ['report', '--compare', 'a.log'], message: /^Expected two runs for --compare \(A B\) but received 1$/, help: 'report' },
+  {
+    name: '--channels with an unknown channel names it',
+    args: ['-i', '<image>', '--channels', 'red,purple'],
+    message: /^Expected channels from red,green,blue,alpha,luma for --channels but received "purple"$/,
+  },
+  {
+    name: 'capacity refuses an objective it cannot check',
+    args: ['capacity', '--slo', 'p98=1s'],
+    message: /for --slo but received "p98=1s"$/,
+    help: 'capacity',
+  },
+  {
+    name: 'capacity refuses a falling rate list',
+    args: ['capacity', '--rates', '20,10'],
+    message: /^Expected rising rates > 0 for --rates but received 20,10$/,
+    help: 'capacity',
+  },
+  {
+    name: 'report --compare needs two runs',
+    args: ['report', '--compare', 'a.log'],
+    message: /^Expected two runs for --compare \(A B\) but received 1$/,
+    help: 'report',
+  },
 ];
 
 test('every wrong command line exits 2 with one line naming what was wrong, and nothing reaches the server', { concurrency: 4 }, async (t) => {
   const postsBefore = await serverPosts(server.url);
-  await Promise.all(cases.map((c) => t.test(c.name, async () => {
-    const args = c.args.map((a) => (a === '<image>' ? image : a));
-    // The default command gets the live server, so an upload would show in its counters.
-    const run = await runCli(c.help || args[0] === 'benc' ? args : [...args, '--url', server.url]);
-    assert.equal(run.code, 2, run.stderr);
-    const lines = run.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
-    const help = `; see 'histogram-client${c.help ? ` ${c.help}` : ''} --help'`;
-    assert.ok(lines[0]!.startsWith('histogram-client: ') && lines[0]!.endsWith(help), lines[0]);
-    assert.match(lines[0]!.slice('histogram-client: '.length, -help.length), c.message);
-    assert.equal(run.stdout, '');
-  })));
+  await Promise.all(
+    cases.map((c) =>
+      t.test(c.name, async () => {
+        const args = c.args.map((a) => (a === '<image>' ? image : a));
+        // The default command gets the live server, so an upload would show in its counters.
+        const run = await runCli(c.help || args[0] === 'benc' ? args : [...args, '--url', server.url]);
+        assert.equal(run.code, 2, run.stderr);
+        const lines = run.stderr.trimEnd().split('\n');
+        assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
+        const help = `; see 'histogram-client${c.help ? ` ${c.help}` : ''} --help'`;
+        assert.ok(lines[0]!.startsWith('histogram-client: ') && lines[0]!.endsWith(help), lines[0]);
+        assert.match(lines[0]!.slice('histogram-client: '.length, -help.length), c.message);
+        assert.equal(run.stdout, '');
+      }),
+    ),
+  );
   assert.equal(await serverPosts(server.url), postsBefore, 'no wrong command line uploaded anything');
 });
 
 test('the limits themselves (bins 1 and 256, chart 200×100 and 4000×3000) are accepted by client and server', async () => {
-  for (const args of [['--bins', '1'], ['--bins', '256'], ['--chart-width', '200', '--chart-height', '100'], ['--chart-width', '4000', '--chart-height', '3000']]) {
+  for (const args of [
+    ['--bins', '1'],
+    ['--bins', '256'],
+    ['--chart-width', '200', '--chart-height', '100'],
+    ['--chart-width', '4000', '--chart-height', '3000'],
+  ]) {
     const run = await runCli(['-i', image, '--url', server.url, '-o', join(dir, 'out.png'), '-q', ...args]);
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
   }

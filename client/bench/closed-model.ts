@@ -50,7 +50,12 @@ export function servedByOf(rawHeaders: readonly string[]): string | undefined {
  * timeout), so the requests counted here are exactly those the server answered.
  * Resolves with the measured window in epoch milliseconds.
  */
-export async function runClosedModel(origin: string, requests: readonly PreparedRequest[], window: LoadWindow, recorder: BenchRecorder): Promise<{ startMs: number; endMs: number }> {
+export async function runClosedModel(
+  origin: string,
+  requests: readonly PreparedRequest[],
+  window: LoadWindow,
+  recorder: BenchRecorder,
+): Promise<{ startMs: number; endMs: number }> {
   const connections = window.amount === null ? window.connections : Math.min(window.connections, window.amount);
   const clients: CannonClient[] = [];
   let finished = 0;

@@ -25,7 +25,13 @@ export function dueTimeNs(schedule: RateSchedule, i: number): bigint {
  * sockets; requests that find every socket busy wait in the agent's queue, their clock running.
  * Stops sending after the duration (or `amount` requests) and waits for the ones in flight.
  */
-export async function runOpenModel(origin: string, requests: readonly PreparedRequest[], window: LoadWindow, schedule: RateSchedule, recorder: BenchRecorder): Promise<{ startMs: number; endMs: number }> {
+export async function runOpenModel(
+  origin: string,
+  requests: readonly PreparedRequest[],
+  window: LoadWindow,
+  schedule: RateSchedule,
+  recorder: BenchRecorder,
+): Promise<{ startMs: number; endMs: number }> {
   const target = new URL(origin);
   const agent = new http.Agent({ keepAlive: true, maxSockets: window.connections, scheduling: 'fifo' });
   const durationNs = window.durationMs === null ? null : BigInt(window.durationMs) * 1_000_000n;

@@ -63,21 +63,23 @@ export async function generateImages(size: string, count: number, kind: Syntheti
 
 /** One POST per image to `url`'s path and query, with `headers` and the Accept for `accept`. */
 export async function prepareUploads(url: URL, images: readonly ImageInput[], accept: AcceptKind, headers: Record<string, string>): Promise<PreparedRequest[]> {
-  return Promise.all(images.map(async (image): Promise<PreparedRequest> => {
-    const { body, type } = await encodeMultipart(image.bytes, image.name);
-    return {
-      method: 'POST',
-      path: `${url.pathname}${url.search}`,
-      headers: {
-        accept: ACCEPT[accept],
-        ...lowerCaseKeys(headers),
-        // No content-length here: autocannon and node:http both add it from the body.
-        'content-type': type,
-      },
-      body,
-      name: image.name,
-    };
-  }));
+  return Promise.all(
+    images.map(async (image): Promise<PreparedRequest> => {
+      const { body, type } = await encodeMultipart(image.bytes, image.name);
+      return {
+        method: 'POST',
+        path: `${url.pathname}${url.search}`,
+        headers: {
+          accept: ACCEPT[accept],
+          ...lowerCaseKeys(headers),
+          // No content-length here: autocannon and node:http both add it from the body.
+          'content-type': type,
+        },
+        body,
+        name: image.name,
+      };
+    }),
+  );
 }
 
 /** A bodiless GET of `url` (e.g. /healthz probes measured alongside a load). */

@@ -30,9 +30,10 @@ export function latencyAndStatusLines(totals: MeasuredTotals & { model: string }
 export function formatBenchResult(result: BenchResult): string {
   const elapsed = result.endMs - result.startMs;
   const o = result.options;
-  const model = result.model === 'open'
-    ? `open model at ${o.shardRate} req/s (total ${o.rate}, shard ${result.shard.index + 1}/${result.shard.count}), latency from each request's due time`
-    : 'closed model (each connection sends when its previous response arrived)';
+  const model =
+    result.model === 'open'
+      ? `open model at ${o.shardRate} req/s (total ${o.rate}, shard ${result.shard.index + 1}/${result.shard.count}), latency from each request's due time`
+      : 'closed model (each connection sends when its previous response arrived)';
   const out: string[] = [
     `${o.method} ${o.url}  Accept ${o.accept}  ${o.connections} connections  ${(elapsed / 1000).toFixed(2)} s measured` +
       (o.warmupMs > 0 ? ` after ${(o.warmupMs / 1000).toFixed(1)} s warm-up` : ''),
@@ -40,8 +41,17 @@ export function formatBenchResult(result: BenchResult): string {
     '',
     renderTable(
       ['Requests', 'completed', '2xx', 'sent', 'req/s', '2xx/s', 'bytes/s'],
-      [['', String(result.requests.completed), String(result.requests.ok), String(result.requests.sent),
-        perSecond(result.requests.completed, elapsed), perSecond(result.requests.ok, elapsed), bytesPerSecond(result.bytesReceived, elapsed)]],
+      [
+        [
+          '',
+          String(result.requests.completed),
+          String(result.requests.ok),
+          String(result.requests.sent),
+          perSecond(result.requests.completed, elapsed),
+          perSecond(result.requests.ok, elapsed),
+          bytesPerSecond(result.bytesReceived, elapsed),
+        ],
+      ],
     ),
     '',
     ...latencyAndStatusLines(result, '2xx'),

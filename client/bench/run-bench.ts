@@ -21,9 +21,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const url = new URL(options.url);
   if (url.protocol !== 'http:') throw new Error(`Expected an http:// URL but received "${options.url}" (TLS is left to the Ingress)`);
   if (options.durationMs === null && options.amount === null) throw new Error('Expected --duration or --amount');
-  const requests: PreparedRequest[] = options.images.length > 0
-    ? await prepareUploads(url, options.images, options.accept, options.headers)
-    : prepareGet(url, options.headers);
+  const requests: PreparedRequest[] =
+    options.images.length > 0 ? await prepareUploads(url, options.images, options.accept, options.headers) : prepareGet(url, options.headers);
   const model: LoadModel = options.rate === null ? 'closed' : 'open';
 
   if (options.untilReadyMs !== null) await waitUntilReady(url, options.headers, options.untilReadyMs, log);

@@ -8,7 +8,11 @@ export const COMPLETIONS_ENV = 'JOB_COMPLETIONS';
  * Resolves the shard from options, then `env`. Defaults: index 0 of 1.
  * @throws Error when the index is not an integer in 0..count-1.
  */
-export function resolveShard(index: number | undefined, count: number | undefined, env: Readonly<Record<string, string | undefined>>): { index: number; count: number } {
+export function resolveShard(
+  index: number | undefined,
+  count: number | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { index: number; count: number } {
   const resolvedCount = count ?? integerOr(env[COMPLETIONS_ENV], 1);
   const resolvedIndex = index ?? integerOr(env.JOB_COMPLETION_INDEX, 0);
   if (!Number.isInteger(resolvedCount) || resolvedCount < 1) {

@@ -19,7 +19,13 @@ function probe(url: URL, headers: Record<string, string>, timeoutMs: number): Pr
  * Polls `/readyz` on `base`'s origin with `headers` (e.g. the Ingress Host) every `intervalMs`
  * until it answers 200. @throws Error when `deadlineMs` passes first, with the last status seen.
  */
-export async function waitUntilReady(base: URL, headers: Record<string, string>, deadlineMs: number, log: (line: string) => void, intervalMs = 500): Promise<void> {
+export async function waitUntilReady(
+  base: URL,
+  headers: Record<string, string>,
+  deadlineMs: number,
+  log: (line: string) => void,
+  intervalMs = 500,
+): Promise<void> {
   const readyz = new URL('/readyz', base.origin);
   const giveUpAt = Date.now() + deadlineMs;
   let last = 0;

@@ -96,12 +96,22 @@ export function capacityAnswer(lines: readonly CapacityStepLine[]): CapacityAnsw
   if (runs.length > 1) throw new Error(`Expected the step lines of one capacity run but found ${runs.length} runs (${runs.join(', ')})`);
   const byStep = new Map<number, CapacityStepLine[]>();
   for (const line of lines) byStep.set(line.capacity.step, [...(byStep.get(line.capacity.step) ?? []), line]);
-  const steps = [...byStep.entries()].sort(([a], [b]) => a - b).map(([step, group]) => {
-    const rates = new Set(group.map((l) => l.capacity.offeredRate));
-    if (rates.size > 1) throw new Error(`Expected one offered rate for step ${step} but the pods ran ${[...rates].join(', ')} req/s`);
-    return summarizeStep(group);
-  });
-  return { kind: ANSWER_KIND, version: STEP_VERSION, run: runs[0]!, urls: [...new Set(lines.map((l) => l.options.url))], objectives: lines[0]!.capacity.objectives, ...decide(steps), steps };
+  const steps = [...byStep.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([step, group]) => {
+      const rates = new Set(group.map((l) => l.capacity.offeredRate));
+      if (rates.size > 1) throw new Error(`Expected one offered rate for step ${step} but the pods ran ${[...rates].join(', ')} req/s`);
+      return summarizeStep(group);
+    });
+  return {
+    kind: ANSWER_KIND,
+    version: STEP_VERSION,
+    run: runs[0]!,
+    urls: [...new Set(lines.map((l) => l.options.url))],
+    objectives: lines[0]!.capacity.objectives,
+    ...decide(steps),
+    steps,
+  };
 }
 
 /**
@@ -113,10 +123,20 @@ export function decide(steps: readonly StepSummary[]): Pick<CapacityAnswer, 'sus
   const below = steps.filter((s) => s.pass && (!failing || s.offeredRate < failing.offeredRate)).sort((a, b) => b.offeredRate - a.offeredRate)[0];
   const rate = (r: number) => `${r} req/s`;
   if (!below) {
-    return { sustainedRate: null, provedBy: null, firstFailing: failing?.step ?? null, note: failing ? `even the lowest rate tried (${rate(failing.offeredRate)}) missed the objectives: lower --start-rate` : 'no step ran' };
+    return {
+      sustainedRate: null,
+      provedBy: null,
+      firstFailing: failing?.step ?? null,
+      note: failing ? `even the lowest rate tried (${rate(failing.offeredRate)}) missed the objectives: lower --start-rate` : 'no step ran',
+    };
   }
   if (!failing) {
-    return { sustainedRate: below.offeredRate, provedBy: below.step, firstFailing: null, note: `every step met the objectives: the capacity is at least ${rate(below.offeredRate)} (raise --max-rate to find the limit)` };
+    return {
+      sustainedRate: below.offeredRate,
+      provedBy: below.step,
+      firstFailing: null,
+      note: `every step met the objectives: the capacity is at least ${rate(below.offeredRate)} (raise --max-rate to find the limit)`,
+    };
   }
   return {
     sustainedRate: below.offeredRate,

@@ -24,24 +24,44 @@ export function latencyVsRateChart(answer: CapacityAnswer): ChartConfiguration {
         ...SERIES.map(({ key, label, colour }) => ({
           label: `${label} (corrected)`,
           data: steps.map((s) => ({ x: s.offeredRate, y: Math.max(s.latencyUs[key], 1) / 1000 })),
-          borderColor: colour, backgroundColor: colour, showLine: true, borderWidth: 2, pointRadius: 4,
+          borderColor: colour,
+          backgroundColor: colour,
+          showLine: true,
+          borderWidth: 2,
+          pointRadius: 4,
         })),
         {
           label: 'p99 (uncorrected)',
           data: steps.filter((s) => s.uncorrectedLatencyUs).map((s) => ({ x: s.offeredRate, y: Math.max(s.uncorrectedLatencyUs!.p99, 1) / 1000 })),
-          borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', showLine: true, borderWidth: 1.5, borderDash: [3, 3], pointRadius: 2,
+          borderColor: '#ff7f0e',
+          backgroundColor: '#ff7f0e',
+          showLine: true,
+          borderWidth: 1.5,
+          borderDash: [3, 3],
+          pointRadius: 2,
         },
         ...limits.map((o) => ({
           label: `objective ${o.text}`,
-          data: [{ x: 0, y: o.maxUs / 1000 }, { x: maxRate, y: o.maxUs / 1000 }],
-          borderColor: '#555555', backgroundColor: '#555555', showLine: true, borderWidth: 1, borderDash: [8, 4], pointRadius: 0,
+          data: [
+            { x: 0, y: o.maxUs / 1000 },
+            { x: maxRate, y: o.maxUs / 1000 },
+          ],
+          borderColor: '#555555',
+          backgroundColor: '#555555',
+          showLine: true,
+          borderWidth: 1,
+          borderDash: [8, 4],
+          pointRadius: 0,
         })),
       ],
     },
     options: {
       parsing: false,
       plugins: {
-        title: { display: true, text: `Latency of 2xx responses against offered rate${answer.sustainedRate !== null ? ` (sustained ${answer.sustainedRate} req/s)` : ''}` },
+        title: {
+          display: true,
+          text: `Latency of 2xx responses against offered rate${answer.sustainedRate !== null ? ` (sustained ${answer.sustainedRate} req/s)` : ''}`,
+        },
         legend: { position: 'top' },
       },
       scales: {
@@ -60,10 +80,44 @@ export function achievedVsOfferedChart(answer: CapacityAnswer): ChartConfigurati
     type: 'scatter',
     data: {
       datasets: [
-        { label: 'achieved (2xx/s)', data: steps.map((s) => ({ x: s.offeredRate, y: s.achievedRate })), borderColor: '#1f77b4', backgroundColor: '#1f77b4', showLine: true, borderWidth: 2, pointRadius: 4 },
-        { label: 'achieved = offered', data: [{ x: 0, y: 0 }, { x: maxRate, y: maxRate }], borderColor: '#7f7f7f', backgroundColor: '#7f7f7f', showLine: true, borderWidth: 1, borderDash: [6, 4], pointRadius: 0 },
+        {
+          label: 'achieved (2xx/s)',
+          data: steps.map((s) => ({ x: s.offeredRate, y: s.achievedRate })),
+          borderColor: '#1f77b4',
+          backgroundColor: '#1f77b4',
+          showLine: true,
+          borderWidth: 2,
+          pointRadius: 4,
+        },
+        {
+          label: 'achieved = offered',
+          data: [
+            { x: 0, y: 0 },
+            { x: maxRate, y: maxRate },
+          ],
+          borderColor: '#7f7f7f',
+          backgroundColor: '#7f7f7f',
+          showLine: true,
+          borderWidth: 1,
+          borderDash: [6, 4],
+          pointRadius: 0,
+        },
         ...(answer.sustainedRate !== null
-          ? [{ label: `sustained ${answer.sustainedRate} req/s`, data: [{ x: answer.sustainedRate, y: 0 }, { x: answer.sustainedRate, y: maxRate }], borderColor: '#2ca02c', backgroundColor: '#2ca02c', showLine: true, borderWidth: 1.5, borderDash: [2, 3], pointRadius: 0 }]
+          ? [
+              {
+                label: `sustained ${answer.sustainedRate} req/s`,
+                data: [
+                  { x: answer.sustainedRate, y: 0 },
+                  { x: answer.sustainedRate, y: maxRate },
+                ],
+                borderColor: '#2ca02c',
+                backgroundColor: '#2ca02c',
+                showLine: true,
+                borderWidth: 1.5,
+                borderDash: [2, 3],
+                pointRadius: 0,
+              },
+            ]
           : []),
       ],
     },

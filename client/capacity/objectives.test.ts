@@ -7,11 +7,21 @@ const summary = (p99Us: number) => ({ count: 100, min: 1, mean: 1, p50: 1000, p9
 
 test('p99=250ms and errors=0.1% parse to 250 000 µs and a ratio of 0.001', () => {
   const objectives = parseObjectives(['p99=250ms', 'errors=0.1%', 'p99.9=1s']);
-  assert.deepEqual(objectives.map((o) => (o.kind === 'latency' ? [o.percentile, o.maxUs] : ['errors', o.maxRatio])), [['p99', 250_000], ['errors', 0.001], ['p99.9', 1_000_000]]);
+  assert.deepEqual(
+    objectives.map((o) => (o.kind === 'latency' ? [o.percentile, o.maxUs] : ['errors', o.maxRatio])),
+    [
+      ['p99', 250_000],
+      ['errors', 0.001],
+      ['p99.9', 1_000_000],
+    ],
+  );
 });
 
 test('without an errors objective, errors=1% is added so shed requests cannot pass a step', () => {
-  assert.deepEqual(parseObjectives(['p50=20ms']).map((o) => o.text), ['p50=20ms', 'errors=1%']);
+  assert.deepEqual(
+    parseObjectives(['p50=20ms']).map((o) => o.text),
+    ['p50=20ms', 'errors=1%'],
+  );
 });
 
 test('unknown percentiles and malformed shares are refused with the accepted forms', () => {

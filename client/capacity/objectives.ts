@@ -9,9 +9,7 @@ const PERCENTILES = { p50: 'p50', p90: 'p90', p99: 'p99', 'p99.9': 'p999' } as c
 export type PercentileName = keyof typeof PERCENTILES;
 
 /** A latency bound on the corrected latency of 2xx responses, or a bound on the failed share. */
-export type Objective =
-  | { kind: 'latency'; percentile: PercentileName; maxUs: number; text: string }
-  | { kind: 'errors'; maxRatio: number; text: string };
+export type Objective = { kind: 'latency'; percentile: PercentileName; maxUs: number; text: string } | { kind: 'errors'; maxRatio: number; text: string };
 
 /** Used when no --slo names the failed share: a run shedding load must not pass on fast 503s. */
 export const DEFAULT_ERRORS_OBJECTIVE = 'errors=1%';
@@ -56,7 +54,10 @@ export function failedShare(t: Pick<MeasuredTotals, 'requests' | 'errors'>): { o
 }
 
 /** The verdict on one step: pass, or the objectives it missed in words ("p99 312.4 ms > 250ms"). */
-export function evaluate(objectives: readonly Objective[], t: Pick<MeasuredTotals, 'requests' | 'errors' | 'latencyUs'>): { pass: boolean; failures: string[] } {
+export function evaluate(
+  objectives: readonly Objective[],
+  t: Pick<MeasuredTotals, 'requests' | 'errors' | 'latencyUs'>,
+): { pass: boolean; failures: string[] } {
   const failures: string[] = [];
   if (t.requests.ok === 0) failures.push('no 2xx response');
   for (const o of objectives) {

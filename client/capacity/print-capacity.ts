@@ -5,7 +5,9 @@ import type { CapacityAnswer, StepSummary } from './capacity-answer.ts';
 
 /** "2 (48–52%)": distinct replicas and the smallest and largest share of responses. */
 export function replicaSpread(servedBy: Record<string, number>): string {
-  const counts = Object.entries(servedBy).filter(([name]) => name !== '(none)').map(([, n]) => n);
+  const counts = Object.entries(servedBy)
+    .filter(([name]) => name !== '(none)')
+    .map(([, n]) => n);
   const total = counts.reduce((a, b) => a + b, 0);
   if (counts.length === 0 || total === 0) return '-';
   if (counts.length === 1) return '1';
@@ -47,7 +49,7 @@ export function formatCapacity(answer: CapacityAnswer): string {
   const pods = Math.max(...answer.steps.map((s) => s.pods));
   const out = [
     `capacity of ${answer.urls.join(', ')}${pods > 1 ? ` from ${pods} pods` : ''}, objectives ${answer.objectives.join(' ')} ` +
-      '(latency of 2xx responses from each request\'s due time; failed = not 2xx or no response)',
+      "(latency of 2xx responses from each request's due time; failed = not 2xx or no response)",
     '',
     formatStepTable(answer.steps, answer.provedBy),
     '',

@@ -57,13 +57,27 @@ export async function runCapacity(o: CapacityOptions): Promise<CapacityRun> {
     const step = lines.length;
     log(`step ${step} (${phase}): ${offeredRate} req/s for ${o.stepDurationMs} ms after ${o.stepWarmupMs} ms warm-up`);
     const result = await runBench({
-      url: o.url, images: o.images, accept: o.accept, headers: o.headers, connections: o.connections, timeoutMs: o.timeoutMs, shard: o.shard,
-      rate: offeredRate, durationMs: o.stepDurationMs, amount: null, warmupMs: o.stepWarmupMs, untilReadyMs: null, startAt, log,
+      url: o.url,
+      images: o.images,
+      accept: o.accept,
+      headers: o.headers,
+      connections: o.connections,
+      timeoutMs: o.timeoutMs,
+      shard: o.shard,
+      rate: offeredRate,
+      durationMs: o.stepDurationMs,
+      amount: null,
+      warmupMs: o.stepWarmupMs,
+      untilReadyMs: null,
+      startAt,
+      log,
     });
     const line = toStepLine(result, { run: o.run, step, phase, offeredRate, objectives: o.objectives });
     lines.push(line);
     const summary = summarizeStep([line]);
-    log(`step ${step}: ${summary.achievedRate.toFixed(1)} 2xx/s, p99 ${(summary.latencyUs.p99 / 1000).toFixed(1)} ms: ${summary.pass ? 'pass' : `FAIL (${summary.failures.join(', ')})`}`);
+    log(
+      `step ${step}: ${summary.achievedRate.toFixed(1)} 2xx/s, p99 ${(summary.latencyUs.p99 / 1000).toFixed(1)} ms: ${summary.pass ? 'pass' : `FAIL (${summary.failures.join(', ')})`}`,
+    );
     o.onStep?.(line, summary);
     return summary;
   };

@@ -36,5 +36,8 @@ test('an absolute precision of 2 req/s stops once pass and fail are 2 apart', ()
 });
 
 test('fixed steps start one slot apart from the common start', () => {
-  assert.deepEqual([0, 1, 2].map((k) => fixedStepStart(1_000, k, 30_000)), [1_000, 31_000, 61_000]);
+  assert.deepEqual(
+    [0, 1, 2].map((k) => fixedStepStart(1_000, k, 30_000)),
+    [1_000, 31_000, 61_000],
+  );
 });

@@ -40,13 +40,27 @@ const COLOUR_CHANNELS = ['red', 'green', 'blue', 'alpha'];
 function builder(yargs: Argv): Argv<HistogramArgs> {
   return yargs
     .usage('$0 --image <file|folder|glob>... [--url URL] [--histogram out.png | --out-dir DIR]')
-    .option('image', { alias: 'i', type: 'string', array: true, demandOption: true, describe: 'Image file(s), a folder (its image files) or a quoted glob such as "photos/**/*.jpg"' })
-    .option('url', { alias: 'u', type: 'string', default: 'http://localhost:8080', describe: 'Server URL; a bare base URL gets /v1/histogram, /process-image is kept' })
+    .option('image', {
+      alias: 'i',
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'Image file(s), a folder (its image files) or a quoted glob such as "photos/**/*.jpg"',
+    })
+    .option('url', {
+      alias: 'u',
+      type: 'string',
+      default: 'http://localhost:8080',
+      describe: 'Server URL; a bare base URL gets /v1/histogram, /process-image is kept',
+    })
     .option('histogram', { alias: 'o', type: 'string', describe: 'Output file for one image: .png chart, .json or .csv' })
     .option('out-dir', { alias: 'd', type: 'string', describe: 'Folder for one output per image, named after it (<name>.<format>)' })
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, describe: 'Output format in --out-dir [default: png]' })
     .option('bins', { type: 'number', describe: 'Bins over 0..255, 1..256 [server default: 256]' })
-    .option('channels', { type: 'string', describe: 'Also draw the colour channels; with a list (red,green,blue,alpha,luma) also asks the server for only those' })
+    .option('channels', {
+      type: 'string',
+      describe: 'Also draw the colour channels; with a list (red,green,blue,alpha,luma) also asks the server for only those',
+    })
     .option('chart-width', { type: 'number', describe: 'Chart width in pixels, 200..4000 [server default: 800]' })
     .option('chart-height', { type: 'number', describe: 'Chart height in pixels, 100..3000 [server default: 400]' })
     .option('scale', { choices: ['linear', 'log'] as const, describe: 'Chart y scale' })
@@ -54,8 +68,19 @@ function builder(yargs: Argv): Argv<HistogramArgs> {
     .option('concurrency', { alias: 'c', type: 'number', default: 4, describe: 'Uploads in flight at once in a batch' })
     .option('timeout', { alias: 't', type: 'number', default: 60, describe: 'Seconds to wait for each response' })
     .option('retries', { alias: 'r', type: 'number', default: 2, describe: 'Further attempts after 503 (waiting Retry-After) or a connection error' })
-    .option('header', { alias: 'H', type: 'string', array: true, default: [] as string[], describe: 'Extra request header "Name: value" (repeatable), e.g. "Host: histogram.local" for an Ingress' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'One image: print only the summary line (no terminal histogram, no extra JSON request)' })
+    .option('header', {
+      alias: 'H',
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Extra request header "Name: value" (repeatable), e.g. "Host: histogram.local" for an Ingress',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'One image: print only the summary line (no terminal histogram, no extra JSON request)',
+    })
     .option('color', { type: 'boolean', describe: 'Colour the terminal histograms [default: when stdout is a terminal and NO_COLOR is unset]' })
     .check((argv) => {
       if (argv.histogram && argv['out-dir']) throw new Error('--histogram and --out-dir are alternatives: give one');
@@ -65,27 +90,45 @@ function builder(yargs: Argv): Argv<HistogramArgs> {
           throw new Error(`Expected integer between ${min} and ${max} for --${name} but received ${value}`);
         }
       }
-      const unknown = (argv.channels ?? '').split(',').map((c) => c.trim()).filter((c) => c && !CHANNEL_NAMES.includes(c));
-      if (unknown.length > 0) throw new Error(`Expected channels from ${CHANNEL_NAMES.join(',')} for --channels but received ${JSON.stringify(unknown.join(','))}`);
+      const unknown = (argv.channels ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c && !CHANNEL_NAMES.includes(c));
+      if (unknown.length > 0)
+        throw new Error(`Expected channels from ${CHANNEL_NAMES.join(',')} for --channels but received ${JSON.stringify(unknown.join(','))}`);
       for (const name of ['concurrency', 'retries', 'timeout'] as const) {
         const value = argv[name];
         if (!Number.isFinite(value) || value < (name === 'retries' ? 0 : 1e-3) || (name === 'concurrency' && !Number.isInteger(value))) {
-          throw new Error(`Expected a ${name === 'timeout' ? 'positive number' : name === 'retries' ? 'whole number >= 0' : 'whole number >= 1'} for --${name} but received ${value}`);
+          throw new Error(
+            `Expected a ${name === 'timeout' ? 'positive number' : name === 'retries' ? 'whole number >= 0' : 'whole number >= 1'} for --${name} but received ${value}`,
+          );
         }
       }
       return true;
     })
-    .example('$0 --image lenna.jpeg --url http://localhost:8080/process-image --histogram out.png', 'One image: chart to out.png, histogram and summary on the terminal')
+    .example(
+      '$0 --image lenna.jpeg --url http://localhost:8080/process-image --histogram out.png',
+      'One image: chart to out.png, histogram and summary on the terminal',
+    )
     .example('$0 -i lenna.jpeg -o lenna.json --channels', 'JSON to a file; draw luma, red, green and blue')
     .example('$0 -i photos/ --out-dir charts --concurrency 8', 'Every image in photos/ to charts/<name>.png, 8 at a time')
     .example('$0 -i "shots/**/*.jpg" -d out -f csv --retries 5', 'A glob (quoted, so the client expands it) to CSV tables')
-    .example('HISTOGRAM_URL=http://127.0.0.1:8080 $0 -i a.png -H "Host: histogram.local"', 'URL from the environment, Host header for an Ingress') as unknown as Argv<HistogramArgs>;
+    .example(
+      'HISTOGRAM_URL=http://127.0.0.1:8080 $0 -i a.png -H "Host: histogram.local"',
+      'URL from the environment, Host header for an Ingress',
+    ) as unknown as Argv<HistogramArgs>;
 }
 
 async function handler(argv: HistogramArgs): Promise<void> {
   const useColor = argv.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const columns = process.stdout.columns || Number(process.env.COLUMNS) || 80;
-  const channelList = argv.channels === undefined ? undefined : argv.channels.split(',').map((c) => c.trim()).filter(Boolean);
+  const channelList =
+    argv.channels === undefined
+      ? undefined
+      : argv.channels
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
   const progress = createProgressReporter(process.stderr);
   let single = false;
   try {

@@ -54,7 +54,9 @@ export function withLoadOptions(yargs: Argv, defaults: { connections: number; ti
 }
 
 /** What the shared options resolve to before any load. @throws Error naming a bad value. */
-export async function resolveLoad(args: LoadArgs): Promise<{ images: ImageInput[]; headers: Record<string, string>; timeoutMs: number; shard: { index: number; count: number }; untilReadyMs: number | null }> {
+export async function resolveLoad(
+  args: LoadArgs,
+): Promise<{ images: ImageInput[]; headers: Record<string, string>; timeoutMs: number; shard: { index: number; count: number }; untilReadyMs: number | null }> {
   let url: URL | undefined;
   try {
     url = new URL(args.url);
@@ -62,13 +64,15 @@ export async function resolveLoad(args: LoadArgs): Promise<{ images: ImageInput[
     // reported below
   }
   if (url?.protocol !== 'http:') throw new Error(`Expected an http:// URL for --url but received "${args.url}" (TLS is left to the Ingress)`);
-  if (args.startAt !== undefined && Number.isNaN(Date.parse(args.startAt))) throw new Error(`Expected an ISO 8601 time for --start-at but received "${args.startAt}"`);
+  if (args.startAt !== undefined && Number.isNaN(Date.parse(args.startAt)))
+    throw new Error(`Expected an ISO 8601 time for --start-at but received "${args.startAt}"`);
   const headers = parseHeaders(args.header);
   const timeoutMs = parseDuration(args.timeout, 'timeout');
   const untilReadyMs = args.untilReady ? parseDuration(args.readyTimeout, 'ready-timeout') : null;
   const shard = resolveShard(args.shardIndex, args.shardCount, process.env);
-  const images = args.image && args.image.length > 0
-    ? await readImages(args.image)
-    : await generateImages(args.generate, args.count, args.generateKind, args.generateFormat);
+  const images =
+    args.image && args.image.length > 0
+      ? await readImages(args.image)
+      : await generateImages(args.generate, args.count, args.generateKind, args.generateFormat);
   return { images, headers, timeoutMs, shard, untilReadyMs };
 }

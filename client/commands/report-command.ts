@@ -27,9 +27,17 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   describe: 'Merge bench or capacity result lines (files or - for stdin) into one report, or compare two runs',
   builder: (yargs: Argv) =>
     yargs
-      .positional('files', { type: 'string', array: true, default: ['-'] as string[], describe: 'files with result lines among other log lines; - reads stdin' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        default: ['-'] as string[],
+        describe: 'files with result lines among other log lines; - reads stdin',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print one merged JSON line instead of tables' })
-      .option('chart', { type: 'string', describe: 'write a PNG: latency percentiles and requests per replica (bench), latency and achieved rate against offered rate (capacity)' })
+      .option('chart', {
+        type: 'string',
+        describe: 'write a PNG: latency percentiles and requests per replica (bench), latency and achieved rate against offered rate (capacity)',
+      })
       .option('compare', { type: 'boolean', default: false, describe: 'compare two runs: report --compare A B (files, one may be -)' })
       .option('replicas-a', { type: 'number', describe: 'with --compare: replicas behind run A [default: distinct X-Served-By values]' })
       .option('replicas-b', { type: 'number', describe: 'with --compare: replicas behind run B [default: distinct X-Served-By values]' })
@@ -37,7 +45,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         const files = argv.files as string[];
         if (argv.compare && files.length !== 2) throw new Error(`Expected two runs for --compare (A B) but received ${files.length}`);
         if (argv.compare && argv.chart) throw new Error('--chart is not available with --compare');
-        if (!argv.compare && (argv['replicas-a'] !== undefined || argv['replicas-b'] !== undefined)) throw new Error('--replicas-a/--replicas-b go with --compare');
+        if (!argv.compare && (argv['replicas-a'] !== undefined || argv['replicas-b'] !== undefined))
+          throw new Error('--replicas-a/--replicas-b go with --compare');
         for (const name of ['replicas-a', 'replicas-b'] as const) {
           const n = argv[name] as number | undefined;
           if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new Error(`Expected a whole number >= 1 for --${name} but received ${n}`);
@@ -80,7 +89,7 @@ async function runReport(args: ArgumentsCamelCase<ReportArgs>): Promise<void> {
     process.stderr.write(`[report] merging ${lines.bench.length} result line(s)\n`);
     process.stdout.write(args.json ? `${JSON.stringify(side.report)}\n` : formatReport(side.report));
     if (args.chart) {
-      if (lines.bench.length === 0) throw new Error('--chart needs the pods\' result lines, not a merged report line');
+      if (lines.bench.length === 0) throw new Error("--chart needs the pods' result lines, not a merged report line");
       const { renderReportChart } = await import('../report/report-chart.ts');
       await writeFile(args.chart, await renderReportChart(side.report, lines.bench));
     }

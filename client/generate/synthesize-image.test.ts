@@ -32,7 +32,10 @@ test('PNG keeps the synthesized pixels exactly', async () => {
 test('the seed-1 checkerboard is black and white cells with black top-left', () => {
   const pixels = synthesizePixels('checkerboard', 64, 64, 1);
   const values = new Set(pixels);
-  assert.deepEqual([...values].sort((a, b) => a - b), [0, 255]);
+  assert.deepEqual(
+    [...values].sort((a, b) => a - b),
+    [0, 255],
+  );
   assert.deepEqual([...pixels.subarray(0, 3)], [0, 0, 0]);
   // Each pixel is gray (r = g = b), as a black/white board must be.
   for (let i = 0; i < pixels.length; i += 3) assert.ok(pixels[i] === pixels[i + 1] && pixels[i] === pixels[i + 2]);

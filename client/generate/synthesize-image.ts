@@ -30,7 +30,10 @@ const MAX_SIDE = 20_000;
  * @throws RangeError when width/height are not integers in 1..20000 or quality not in 1..100.
  */
 export async function synthesizeImage(o: SynthesizeOptions): Promise<Buffer> {
-  for (const [name, value] of [['width', o.width], ['height', o.height]] as const) {
+  for (const [name, value] of [
+    ['width', o.width],
+    ['height', o.height],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1 || value > MAX_SIDE) {
       throw new RangeError(`Expected integer between 1 and ${MAX_SIDE} for ${name} but received ${value}`);
     }

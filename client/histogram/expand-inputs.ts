@@ -5,7 +5,20 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** File name extensions a folder is scanned for (the server decides the format from the bytes). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.heic', '.heif', '.svg', '.bmp', '.jp2', '.jxl',
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.gif',
+  '.avif',
+  '.tif',
+  '.tiff',
+  '.heic',
+  '.heif',
+  '.svg',
+  '.bmp',
+  '.jp2',
+  '.jxl',
 ]);
 
 /** A problem with the `--image` arguments themselves, found before anything is uploaded. */

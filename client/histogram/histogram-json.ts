@@ -34,12 +34,7 @@ export function parseHistogramJson(body: Buffer): HistogramJson {
     throw new Error(`expected a JSON histogram but the server sent ${describeBody(body)}`);
   }
   const candidate = value as Partial<HistogramJson> | null;
-  if (
-    candidate === null ||
-    typeof candidate !== 'object' ||
-    !Array.isArray(candidate.histogram) ||
-    typeof candidate.channels !== 'object'
-  ) {
+  if (candidate === null || typeof candidate !== 'object' || !Array.isArray(candidate.histogram) || typeof candidate.channels !== 'object') {
     throw new Error(`expected a JSON histogram (with "histogram" and "channels") but the server sent ${describeBody(body)}`);
   }
   return candidate as HistogramJson;

@@ -8,11 +8,7 @@ test('names each output after its image with the format as extension', () => {
 });
 
 test('images sharing a stem keep their own extension in the name', () => {
-  assert.deepEqual(outputNames(['a.jpg', 'a.png', 'b.gif'], 'o', 'json'), [
-    join('o', 'a.jpg.json'),
-    join('o', 'a.png.json'),
-    join('o', 'b.json'),
-  ]);
+  assert.deepEqual(outputNames(['a.jpg', 'a.png', 'b.gif'], 'o', 'json'), [join('o', 'a.jpg.json'), join('o', 'a.png.json'), join('o', 'b.json')]);
 });
 
 test('the same file name in two folders gets a -2 suffix', () => {

@@ -83,7 +83,12 @@ export function formatBatchSummary(run: HistogramRun): string {
   const byServer = new Map<string, number>();
   for (const r of run.results) if (r.ok) byServer.set(r.servedBy ?? 'unknown', (byServer.get(r.servedBy ?? 'unknown') ?? 0) + 1);
   if (byServer.size > 0) {
-    lines.push(`served by: ${[...byServer].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    lines.push(
+      `served by: ${[...byServer]
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ')}`,
+    );
   }
   for (const r of run.results) if (!r.ok) lines.push(formatFailure(r));
   return lines.join('\n');

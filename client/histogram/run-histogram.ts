@@ -132,13 +132,7 @@ export async function runHistogram(options: HistogramOptions): Promise<Histogram
   };
 }
 
-async function processImage(
-  file: string,
-  output: string | undefined,
-  format: OutputFormat,
-  url: URL,
-  options: HistogramOptions,
-): Promise<ImageResult> {
+async function processImage(file: string, output: string | undefined, format: OutputFormat, url: URL, options: HistogramOptions): Promise<ImageResult> {
   const started = performance.now();
   let attempts = 0;
   const elapsed = () => performance.now() - started;

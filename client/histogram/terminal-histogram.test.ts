@@ -38,7 +38,10 @@ test('half of the peak fills half the rows, in eighth blocks', () => {
 
 test('a short last group is scaled to a full one, so a flat histogram stays flat', () => {
   // 20 bins on 8 usable columns: groups of 3, so 6 full groups and a last one of 2 bins.
-  const lines = renderTerminalHistogram(Array.from({ length: 20 }, () => 5), { title: 't', columns: 9, rows: 1 }).split('\n');
+  const lines = renderTerminalHistogram(
+    Array.from({ length: 20 }, () => 5),
+    { title: 't', columns: 9, rows: 1 },
+  ).split('\n');
   assert.equal(lines[1], FULL.repeat(7));
 });
 

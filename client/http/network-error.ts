@@ -3,13 +3,7 @@
 // (ECONNREFUSED, ENOTFOUND, ...); its own timeout is RequestTimeoutError (http-request.ts).
 
 /** Connection-level failures worth another attempt: the server may be starting or restarting. */
-const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-]);
+const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 
 /** The system error code (ECONNREFUSED, …) behind a failed request, also through `cause` chains. */
 export function errorCode(error: unknown): string | undefined {

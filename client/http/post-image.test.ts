@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { postImage, RequestFailedError } from './post-image.ts';
 import { freePort } from '../../test/helpers/free-port.ts'; // free a moment ago: nothing listens there
 
-
 test('a refused connection is retried the given number of times, then explained', async () => {
   const port = await freePort();
   const retries: number[] = [];

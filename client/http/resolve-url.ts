@@ -18,8 +18,7 @@ export function resolveHistogramUrl(input: string): URL {
   // `new URL('localhost:8080')` parses with protocol "localhost:", hence the explicit check.
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(
-      `Expected an http(s) URL such as http://localhost:8080 but received ${JSON.stringify(input)}` +
-        ` (protocol ${JSON.stringify(url.protocol)})`,
+      `Expected an http(s) URL such as http://localhost:8080 but received ${JSON.stringify(input)}` + ` (protocol ${JSON.stringify(url.protocol)})`,
     );
   }
   if (url.pathname === '' || url.pathname === '/') url.pathname = DEFAULT_ROUTE;

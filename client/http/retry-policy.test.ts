@@ -21,9 +21,24 @@ test('caps a huge Retry-After at 30 s and ignores absent or garbled values', () 
 });
 
 test('backoff doubles per attempt between half and all of 250 ms · 2^n, capped at 8 s', () => {
-  assert.equal(backoffDelay(0, () => 0), 125);
-  assert.equal(backoffDelay(0, () => 1), 250);
-  assert.equal(backoffDelay(3, () => 1), 2000);
-  assert.equal(backoffDelay(10, () => 1), 8000);
-  assert.equal(backoffDelay(10, () => 0), 4000);
+  assert.equal(
+    backoffDelay(0, () => 0),
+    125,
+  );
+  assert.equal(
+    backoffDelay(0, () => 1),
+    250,
+  );
+  assert.equal(
+    backoffDelay(3, () => 1),
+    2000,
+  );
+  assert.equal(
+    backoffDelay(10, () => 1),
+    8000,
+  );
+  assert.equal(
+    backoffDelay(10, () => 0),
+    4000,
+  );
 });

@@ -87,12 +87,16 @@ function capacityFigures(a: CapacityAnswer): SideFigures {
  * @throws Error when the two are not the same kind of run, or a replica count is not >= 1.
  */
 export function compareRuns(a: RunSide, b: RunSide, labels: { a: string; b: string }, replicas: { a?: number; b?: number } = {}): Comparison {
-  if (a.kind !== b.kind) throw new Error(`Expected two bench runs or two capacity runs but received a ${a.kind} run (${labels.a}) and a ${b.kind} run (${labels.b})`);
+  if (a.kind !== b.kind)
+    throw new Error(`Expected two bench runs or two capacity runs but received a ${a.kind} run (${labels.a}) and a ${b.kind} run (${labels.b})`);
   const fa = a.kind === 'bench' ? benchFigures(a.report) : capacityFigures(a.answer);
   const fb = b.kind === 'bench' ? benchFigures(b.report) : capacityFigures(b.answer);
   const ra = replicas.a ?? fa.replicas;
   const rb = replicas.b ?? fb.replicas;
-  for (const [side, n] of [['a', ra], ['b', rb]] as const) {
+  for (const [side, n] of [
+    ['a', ra],
+    ['b', rb],
+  ] as const) {
     if (!(Number.isInteger(n) && n >= 1)) {
       throw new Error(`Expected a replica count >= 1 for run ${side.toUpperCase()} but its responses carry ${n} X-Served-By values: give --replicas-${side}`);
     }
@@ -105,7 +109,9 @@ export function compareRuns(a: RunSide, b: RunSide, labels: { a: string; b: stri
   figures.push({ name: 'replicas', a: ra, b: rb, ratio: rb / ra });
   const notes: string[] = [];
   if (a.kind === 'bench' && b.kind === 'bench' && (a.report.model === 'open' || b.report.model === 'open')) {
-    notes.push('an open-model bench sends at its asked rate, so its 2xx/s shows the rate asked for, not what the replicas sustain: compare closed-model benches or capacity runs for scaling');
+    notes.push(
+      'an open-model bench sends at its asked rate, so its 2xx/s shows the rate asked for, not what the replicas sustain: compare closed-model benches or capacity runs for scaling',
+    );
   }
   const scalingEfficiency = ra !== rb && fa.rate !== null && fb.rate !== null && fa.rate > 0 ? fb.rate / (fa.rate * (rb / ra)) : null;
   return {

@@ -9,9 +9,19 @@ import type { BenchOptions } from '../bench/bench-options.ts';
 import { mergeResults } from './merge-results.ts';
 
 const OPTIONS: BenchOptions = {
-  url: 'http://127.0.0.1:1/v1/histogram', images: [], accept: 'json', headers: {}, connections: 4,
-  durationMs: 10_000, amount: null, rate: null, warmupMs: 0, timeoutMs: 30_000,
-  shard: { index: 0, count: 3 }, untilReadyMs: null, startAt: null,
+  url: 'http://127.0.0.1:1/v1/histogram',
+  images: [],
+  accept: 'json',
+  headers: {},
+  connections: 4,
+  durationMs: 10_000,
+  amount: null,
+  rate: null,
+  warmupMs: 0,
+  timeoutMs: 30_000,
+  shard: { index: 0, count: 3 },
+  untilReadyMs: null,
+  startAt: null,
 };
 
 /** A deterministic pseudo-random sequence (LCG), so the test needs no fixtures. */
@@ -87,5 +97,12 @@ test('merging sums counts, statuses and per-replica spread, and rates per wall-c
   assert.equal(report.allRunning.seconds, 8);
   // Seconds 2..9 (relative): pod a (100/s) runs to 9, b (200/s) from 1 (its 1.5 s start floors to 1), c (300/s) from 0.
   assert.equal(report.allRunning.reqPerSec, 600);
-  assert.deepEqual(report.podRows.map((p) => [p.host, p.startSkewMs]), [['a', 0], ['c', 700], ['b', 1_500]]);
+  assert.deepEqual(
+    report.podRows.map((p) => [p.host, p.startSkewMs]),
+    [
+      ['a', 0],
+      ['c', 700],
+      ['b', 1_500],
+    ],
+  );
 });

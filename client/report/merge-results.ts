@@ -117,9 +117,7 @@ export function mergeResults(results: readonly BenchResult[]): MergedReport {
     statuses,
     errors,
     servedBy,
-    podRows: results
-      .map((r) => podRow(r, firstStart))
-      .sort((a, b) => a.startSkewMs - b.startSkewMs || a.host.localeCompare(b.host)),
+    podRows: results.map((r) => podRow(r, firstStart)).sort((a, b) => a.startSkewMs - b.startSkewMs || a.host.localeCompare(b.host)),
   };
 }
 

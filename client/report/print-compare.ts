@@ -14,7 +14,10 @@ export function formatComparison(c: Comparison): string {
     `A: ${c.labels.a}`,
     `B: ${c.labels.b}`,
     '',
-    renderTable(['figure', 'A', 'B', 'B/A'], c.figures.map((f) => [f.name, value(f.a), value(f.b), f.ratio === null ? '-' : f.ratio.toFixed(3)])),
+    renderTable(
+      ['figure', 'A', 'B', 'B/A'],
+      c.figures.map((f) => [f.name, value(f.a), value(f.b), f.ratio === null ? '-' : f.ratio.toFixed(3)]),
+    ),
     '',
   ];
   const rate = c.figures.find((f) => f.name === c.rateName);

@@ -64,7 +64,9 @@ export async function readRunLines(sources: readonly string[]): Promise<RunLines
     all.answers.push(...found.answers);
   }
   if (all.bench.length + all.steps.length + all.reports.length + all.answers.length === 0) {
-    throw new Error(`Expected bench or capacity result lines ("kind":"histogram-bench-result" or "histogram-capacity-step") in ${sources.join(', ') || 'stdin'} but found none`);
+    throw new Error(
+      `Expected bench or capacity result lines ("kind":"histogram-bench-result" or "histogram-capacity-step") in ${sources.join(', ') || 'stdin'} but found none`,
+    );
   }
   return all;
 }

@@ -82,6 +82,13 @@ export async function renderReportChart(report: MergedReport, results: readonly 
   const replicas = Object.entries(report.servedBy).sort(([, a], [, b]) => b - a);
   return stackPngs([
     await renderChart(percentileChart(`Latency of 2xx responses by percentile${corrected}`, series)),
-    await renderChart(barChart('Responses per replica (X-Served-By)', 'responses', [{ label: 'responses', values: replicas.map(([, n]) => n) }], replicas.map(([name]) => name))),
+    await renderChart(
+      barChart(
+        'Responses per replica (X-Served-By)',
+        'responses',
+        [{ label: 'responses', values: replicas.map(([, n]) => n) }],
+        replicas.map(([name]) => name),
+      ),
+    ),
   ]);
 }
