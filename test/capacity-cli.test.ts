@@ -62,14 +62,18 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   const dir = await mkdtemp(join(tmpdir(), 'capacity-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
 
-  const before = await serverPosts(server.url);
-  const closed = await cli(['bench', '--url', url, '-c', '4', '-d', '3s', '--json', ...LOAD]);
-  assert.equal(closed.code, 0, closed.stderr);
-  const bench = JSON.parse(closed.stdout) as BenchResult;
-  const closedMax = (bench.requests.ok * 1000) / (bench.endMs - bench.startMs);
-  assert.equal(bench.requests.completed, (await serverPosts(server.url)) - before);
+  /** The closed-model maximum: 2xx/s of 4 connections for 3 s, its count checked against the server's. */
+  const closedMax = async (): Promise<number> => {
+    const before = await serverPosts(server.url);
+    const closed = await cli(['bench', '--url', url, '-c', '4', '-d', '3s', '--json', ...LOAD]);
+    assert.equal(closed.code, 0, closed.stderr);
+    const bench = JSON.parse(closed.stdout) as BenchResult;
+    assert.equal(bench.requests.completed, (await serverPosts(server.url)) - before);
+    return (bench.requests.ok * 1000) / (bench.endMs - bench.startMs);
+  };
+  const maxBefore = await closedMax();
 
-  const start = Math.max(2, Math.round(closedMax * 0.3));
+  const start = Math.max(2, Math.round(maxBefore * 0.25));
   const chart = join(dir, 'capacity.png');
   const beforeCapacity = await serverPosts(server.url);
   const run = await cli([
@@ -82,7 +86,7 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
     '--step-factor',
     '1.6',
     '--max-rate',
-    String(Math.ceil(closedMax * 4)),
+    String(Math.ceil(maxBefore * 4)),
     '--step-duration',
     '3s',
     '--step-warmup',
@@ -136,13 +140,16 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   assert.ok(failing.capacity.offeredRate > proof.capacity.offeredRate);
 
   // At the answer the server kept up (2xx/s within 15 % of offered), and the answer sits near
-  // the closed-model maximum. Tolerance: 0.5–1.25 × that maximum, since both are measured a few
-  // seconds apart on a machine shared with other test suites.
+  // the closed-model maximum, measured before and after the capacity run. Tolerance: 0.5 × the
+  // lower to 1.3 × the higher of the two, since other test suites share the machine's 2 cores
+  // and the server's speed drifts with them.
+  const maxAfter = await closedMax();
+  const [lo, hi] = [Math.min(maxBefore, maxAfter), Math.max(maxBefore, maxAfter)];
   const achieved = (proof.requests.ok * 1000) / Math.max(proof.options.durationMs!, proof.endMs - proof.startMs);
   assert.ok(Math.abs(achieved - proof.capacity.offeredRate) <= 0.15 * proof.capacity.offeredRate, `achieved ${achieved} at ${proof.capacity.offeredRate}`);
   assert.ok(
-    answer.sustainedRate! >= 0.5 * closedMax && answer.sustainedRate! <= 1.25 * closedMax,
-    `sustained ${answer.sustainedRate}, closed-model max ${closedMax.toFixed(1)}`,
+    answer.sustainedRate! >= 0.5 * lo && answer.sustainedRate! <= 1.3 * hi,
+    `sustained ${answer.sustainedRate}, closed-model max ${lo.toFixed(1)}–${hi.toFixed(1)}`,
   );
 
   const meta = await sharp(chart).metadata();
@@ -188,6 +195,9 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
       '--run-id',
       'test-run',
       '--json',
+      // The merge is under test, not the server: an objective a busy machine still meets.
+      '--slo',
+      'p99=10s',
     ]);
   const pods = await Promise.all([pod(0), pod(1)]);
   for (const p of pods) assert.equal(p.code, 0, p.stderr);
