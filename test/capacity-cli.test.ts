@@ -51,7 +51,10 @@ function percentileOf(encoded: string[], p: number): number {
   return Math.min(sum.getValueAtPercentile(p), sum.maxValue);
 }
 
-const P99_MS = 400;
+// The objective is on the median: a step of a few seconds holds ~100 samples, whose p99 is their
+// maximum, and one scheduling stall of a machine shared with other suites decides that. Past
+// the knee the queue grows through the whole step, and the median grows with it.
+const P50_MS = 200;
 // 512×512 noise PNGs: a few ms of decode each, so one image thread saturates at tens of req/s.
 const LOAD = ['--generate', '512x512', '--count', '4'];
 
@@ -88,7 +91,7 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
     '--max-rate',
     String(Math.ceil(maxBefore * 4)),
     '--step-duration',
-    '3s',
+    '4s',
     '--step-warmup',
     '0s',
     '--step-gap',
@@ -96,7 +99,7 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
     '--precision',
     '10%',
     '--slo',
-    `p99=${P99_MS}ms`,
+    `p50=${P50_MS}ms`,
     '--slo',
     'errors=1%',
     '--connections',
@@ -128,13 +131,13 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   // The proving step met the objective, judged here from its own histogram and statuses.
   const proof = steps.find((s) => s.capacity.step === answer.provedBy)!;
   assert.equal(proof.capacity.offeredRate, answer.sustainedRate);
-  assert.ok(percentileOf([proof.histogram], 99) <= P99_MS * 1000);
+  assert.ok(percentileOf([proof.histogram], 50) <= P50_MS * 1000);
   assert.deepEqual(Object.keys(proof.statuses), ['200']);
-  // The first failing step really failed: p99 over the bound, or more than 1 % not 2xx.
+  // The first failing step really failed: p50 over the bound, or more than 1 % not 2xx.
   const failing = steps.find((s) => s.capacity.step === answer.firstFailing)!;
   const notOk = failing.requests.completed - failing.requests.ok + Object.values(failing.errors).reduce((a, b) => a + b, 0);
   assert.ok(
-    percentileOf([failing.histogram], 99) > P99_MS * 1000 ||
+    percentileOf([failing.histogram], 50) > P50_MS * 1000 ||
       notOk > 0.01 * (failing.requests.completed + Object.values(failing.errors).reduce((a, b) => a + b, 0)),
   );
   assert.ok(failing.capacity.offeredRate > proof.capacity.offeredRate);
