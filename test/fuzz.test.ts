@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { runFuzz, type FuzzResult } from '../bench/fuzz/run-fuzz.ts';
 import { formatFuzzSummary } from '../bench/fuzz/print-fuzz.ts';
 import type { FailureKind } from '../bench/fuzz/check-answer.ts';
+import { makeSeedImages } from '../bench/fuzz/seed-images.ts';
+import { makeConfusions } from '../bench/fuzz/confusions.ts';
+import { makeCase } from '../bench/fuzz/fuzz-case.ts';
 
 const SEED = 11;
 const COUNT = 320;
@@ -57,4 +60,20 @@ test('confusions, invalid queries and mutated images get the status the error ta
 
 test('every 2xx is the output asked for, with counts that sum to pixels in each channel', () => {
   assert.deepEqual(failuresOf('bad-2xx'), []);
+});
+
+test('a seed and a case index give the same input and request every time, so a failure reproduces', async () => {
+  const build = async () => {
+    const { seeds } = await makeSeedImages();
+    const sources = { seeds, confusions: makeConfusions(seeds) };
+    return [57, 100, 299].map((index) => makeCase(SEED, index, sources));
+  };
+  const [first, second] = [await build(), await build()];
+  for (const [i, a] of first.entries()) {
+    const b = second[i]!;
+    assert.equal(a.family, b.family);
+    assert.deepEqual(a.steps, b.steps);
+    assert.ok(a.image.equals(b.image), `case ${a.index}: input bytes differ between two builds`);
+    assert.deepEqual({ ...a.request, body: null, headers: null }, { ...b.request, body: null, headers: null });
+  }
 });

@@ -5,7 +5,7 @@ import type { Answer, Outcome } from './http-exchange.ts';
 import type { Expectation } from './fuzz-case.ts';
 
 /** Failure classes, in the order the summary lists them. */
-export const FAILURE_KINDS = ['crash', 'healthz', '5xx', 'no-answer', 'error-body', 'wrong-status', 'bad-2xx'] as const;
+export const FAILURE_KINDS = ['crash', 'memory', 'healthz', '5xx', 'no-answer', 'error-body', 'wrong-status', 'bad-2xx'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export interface Problem {
