@@ -4,7 +4,7 @@
 // for that client an answer followed by a reset while it is still writing is lost, so it is
 // reported as no answer (with the status that was on the wire, for the diagnosis).
 import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { parseResponse } from '../../test/helpers/ops-http.ts';
 import type { OutgoingRequest } from './fuzz-case.ts';
 
@@ -37,6 +37,18 @@ function pieces(body: Buffer): Buffer[] {
   return [body.subarray(0, a), body.subarray(a, b), body.subarray(b)];
 }
 
+const guarded = new WeakSet<Socket>();
+
+// node:http detaches its own error listener from a pooled socket for a moment when the socket
+// goes back to the agent (and a write of an early-answered request may still fail then): keep
+// one listener on every socket for its whole life, so a stray EPIPE cannot crash the client.
+// The request in flight on the socket still hears the error through node:http's listener.
+function guardSocket(socket: Socket): void {
+  if (guarded.has(socket)) return;
+  guarded.add(socket);
+  socket.on('error', () => {});
+}
+
 function keepAlive(baseUrl: string, req: OutgoingRequest, { agent, timeoutMs }: ExchangeOptions): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -50,6 +62,7 @@ function keepAlive(baseUrl: string, req: OutgoingRequest, { agent, timeoutMs }: 
     const fail = (error: string) => finish({ kind: 'no-answer', error, ms: performance.now() - started });
     const headers = { ...req.headers, ...(req.framing === 'length' ? { 'content-length': String(req.body.length) } : {}) };
     const outgoing = request(new URL(req.path, baseUrl), { method: 'POST', headers, agent });
+    outgoing.on('socket', guardSocket);
     const timer = setTimeout(() => {
       fail(`no answer within ${timeoutMs} ms`);
       outgoing.destroy();

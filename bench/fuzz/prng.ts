@@ -45,7 +45,8 @@ export class Prng {
       at -= weight;
       if (at < 0) return item;
     }
-    return entries[entries.length - 1]![0];
+    // Rounding left a remainder: the last entry that could be drawn at all.
+    return [...entries].reverse().find(([, w]) => w > 0)?.[0] ?? entries[entries.length - 1]![0];
   }
 
   bytes(length: number): Buffer {

@@ -99,6 +99,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     serverProblems.push({ kind: 'crash', detail: `server exited (code ${code}, signal ${signal}) with cases ${[...inFlight.keys()].join(', ') || 'none'} in flight` });
   };
   server?.proc.once('exit', onExit);
+  // If this process dies before the finally below (an uncaught error), take the server along.
+  const killServer = () => server?.proc.kill('SIGKILL');
+  process.once('exit', killServer);
   const health = watchHealth(url, options.healthzIntervalMs ?? 500, options.healthzTimeoutMs ?? 5000, (detail) => {
     serverProblems.push({ kind: 'healthz', detail: `${detail} (cases in flight: ${[...inFlight.keys()].join(', ') || 'none'})` });
   });
@@ -131,6 +134,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     result.healthz = await health.stop();
     agent.destroy();
     server?.proc.off('exit', onExit);
+    process.off('exit', killServer);
     if (server && !dead) {
       const code = await server.stop();
       if (code !== 0) serverProblems.push({ kind: 'crash', detail: `server exited with ${code} on SIGTERM after the run` });

@@ -66,6 +66,8 @@ export interface SoakFailure {
 
 export interface SoakResult {
   seed: number;
+  /** The length asked for; durationMs is shorter if the soak stopped early. */
+  plannedMs: number;
   durationMs: number;
   connections: number;
   url: string;
@@ -128,7 +130,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const maxUploadBytes = options.maxUploadBytes ?? 8 * MiB;
   const connections = options.connections ?? concurrency + maxQueue + 2;
   const durationMs = options.durationMs ?? 180_000;
-  const mixShares = { large: 0.04, bad: 0.06, oversized: 0.03, writeFirst: 0.2, chartSizes: 0, ...options.mix };
+  const mixShares = { large: 0.04, bad: 0.06, oversized: 0.03, writeFirst: 0.2, chartSizes: 0, outputs: { json: 5, csv: 2, png: 3 }, ...options.mix };
   const oversizedPool = randomFillSync(Buffer.alloc(maxUploadBytes + 2 * MiB));
   const mix: SoakMix = { ...mixShares, maxUploadBytes, oversizedPool };
 
@@ -150,11 +152,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     serverProblems.push({ kind: 'crash', detail: `server exited during the soak (code ${code}, signal ${signal})` });
   };
   server?.proc.once('exit', onExit);
+  // If this process dies before the finally below (an uncaught error), take the server along.
+  const killServer = () => server?.proc.kill('SIGKILL');
+  process.once('exit', killServer);
   const health = watchHealth(url, 1000, options.healthzTimeoutMs ?? 5000, (detail) => serverProblems.push({ kind: 'healthz', detail }));
   const sampler = sampleMemory(pid, url, options.sampleIntervalMs ?? 1000);
 
   const result: SoakResult = {
-    seed: options.seed, durationMs: 0, connections, url, startedServer: server !== undefined,
+    seed: options.seed, plannedMs: durationMs, durationMs: 0, connections, url, startedServer: server !== undefined,
     server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env }, mix: mixShares,
     requests: 0, statuses: {}, byKind: {}, failureKinds: {}, failureCount: 0, failures: [], serverProblems,
     healthz: { probes: 0, latenciesMs: [], failures: [] }, samples: [],
@@ -208,6 +213,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     result.healthz = await health.stop();
     agent.destroy();
     server?.proc.off('exit', onExit);
+    process.off('exit', killServer);
     if (server && !dead) {
       const code = await server.stop();
       if (code !== 0) serverProblems.push({ kind: 'crash', detail: `server exited with ${code} on SIGTERM after the soak` });

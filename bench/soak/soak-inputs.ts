@@ -86,6 +86,8 @@ export interface SoakMix {
   oversizedPool: Buffer;
   /** Distinct chart sizes asked for: 0 for a random size each time, else that many fixed ones. */
   chartSizes: number;
+  /** Relative weights of the outputs asked for. */
+  outputs: Readonly<Record<Expectation['output'], number>>;
 }
 
 function chartSize(rng: Prng, seed: number, sizes: number): Expectation['chart'] {
@@ -107,7 +109,7 @@ export function planRequest(seed: number, n: number, images: readonly SoakImage[
     const fuzzCase = makeCase(seed, 1_000_000 + n, sources);
     return { kind, label: fuzzCase.family, request: { ...fuzzCase.request, client }, expect: fuzzCase.expect };
   }
-  const output = rng.weighted<Expectation['output']>([['json', 5], ['csv', 2], ['png', 3]]);
+  const output = rng.weighted<Expectation['output']>([['json', mix.outputs.json], ['csv', mix.outputs.csv], ['png', mix.outputs.png]]);
   // Charts of many sizes, as different users ask for them (or of a few, with chartSizes).
   const chart = chartSize(rng, seed, mix.chartSizes);
   const params = new URLSearchParams({ format: output });

@@ -33,7 +33,10 @@ function problemLines(result: SoakResult, limit: number): string[] {
   return lines;
 }
 
+const outputsText = ({ mix }: SoakResult) => `${mix.outputs.json}:${mix.outputs.csv}:${mix.outputs.png}`;
 const slopeText = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)} MiB/min`);
+
+const trailStep = (result: SoakResult) => (result.durationMs < 120_000 ? 10 : 30);
 
 /** RSS every `step` seconds, "0 s 210, 30 s 250, ...". */
 function rssTrail(result: SoakResult, step: number): string {
@@ -54,7 +57,7 @@ export function formatSoakSummary(result: SoakResult): string {
   const { server, mix, memory } = result;
   const lines = [
     `soak: ${seconds.toFixed(0)} s, seed ${result.seed}, ${result.connections} connections against ${result.startedServer ? 'a server started from source' : 'target'} ${result.url} (CONCURRENCY ${server.concurrency}, MAX_QUEUE ${server.maxQueue}, MAX_UPLOAD_BYTES ${server.maxUploadBytes})`,
-    `mix: large uploads ${pct(mix.large)}, bad inputs ${pct(mix.bad)}, oversized ${pct(mix.oversized)}, write-before-read clients ${pct(mix.writeFirst)}; outputs json/csv/png 5:2:3, ${mix.chartSizes > 0 ? `${mix.chartSizes} chart sizes` : 'charts of random size'} (200-1600 × 100-800)`,
+    `mix: large uploads ${pct(mix.large)}, bad inputs ${pct(mix.bad)}, oversized ${pct(mix.oversized)}, write-before-read clients ${pct(mix.writeFirst)}; outputs json/csv/png ${outputsText(result)}, ${mix.chartSizes > 0 ? `${mix.chartSizes} chart sizes` : 'charts of random size'} (200-1600 × 100-800)`,
     '',
     ['status', ...KINDS, 'total'].map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(11))).join(''),
     ...statusRows(result).map((row) => row.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(11))).join('')),
@@ -62,14 +65,14 @@ export function formatSoakSummary(result: SoakResult): string {
     `requests: ${result.requests} (${(result.requests / seconds).toFixed(1)}/s), 2xx ${(ok / seconds).toFixed(1)}/s`,
     `/healthz: ${result.healthz.probes} probes, ${result.healthz.failures.length} failed, p99 ${percentile(result.healthz.latenciesMs, 99).toFixed(1)} ms, max ${Math.max(0, ...result.healthz.latenciesMs).toFixed(1)} ms`,
     `VmRSS MiB: start ${mib(memory.rssStartMiB)}, peak ${mib(memory.rssPeakMiB)}, end ${mib(memory.rssEndMiB)}; VmHWM ${mib(memory.hwmEndMiB)}; main-thread heap ${mib(memory.heapStartMiB)} → ${mib(memory.heapEndMiB)}`,
-    `VmRSS every 30 s: ${rssTrail(result, 30)}`,
+    `VmRSS every ${trailStep(result)} s: ${rssTrail(result, trailStep(result))}`,
     `VmRSS slope over the last half: ${slopeText(memory.rssSlopeMiBPerMin)} (all samples), ${slopeText(memory.rssFloorSlopeMiBPerMin)} (floor: minimum of each 10 s)`,
     `memory: ${verdictText(result)}`,
   ];
   const failing = result.failureCount + result.serverProblems.length;
   if (failing === 0) lines.push('', `PASS: every answer as the contract says; memory ${result.verdict}`);
   else {
-    lines.push('', `FAIL: ${result.failureCount} failing requests${result.serverProblems.length ? `, ${result.serverProblems.length} server problems` : ''}; by kind: ${FAILURE_KINDS.filter((k) => result.failureKinds[k]).map((k) => `${k} ${result.failureKinds[k]}`).join(', ')}`);
+    lines.push('', `FAIL: ${result.failureCount} failing requests${result.serverProblems.length ? `, ${result.serverProblems.length} server problem${result.serverProblems.length === 1 ? '' : 's'}` : ''}; by kind: ${FAILURE_KINDS.filter((k) => result.failureKinds[k]).map((k) => `${k} ${result.failureKinds[k]}`).join(', ')}`);
     for (const line of problemLines(result, 15)) lines.push(`  ${line}`);
   }
   return `${lines.join('\n')}\n`;
@@ -96,8 +99,8 @@ export function renderSoakSection(result: SoakResult, command: string, machine: 
     `Measured ${machine.when} on ${machine.cpus}, Node ${machine.node}, ${machine.sharp}; ${machine.load}.`,
     `Command: \`${command}\` (the machine to itself while it ran).`,
     `Server: ${result.startedServer ? '`server/main.ts` started by the soak (from source, under tsx)' : `target ${result.url}`} with ${Object.entries(server.env).map(([k, v]) => `${k}=${v}`).join(' ') || `CONCURRENCY ${server.concurrency}, MAX_QUEUE ${server.maxQueue}`}.`,
-    `Load: ${result.connections} closed-loop connections (capacity is CONCURRENCY + MAX_QUEUE = ${server.concurrency + server.maxQueue}, so some requests are refused with 503; a loop waits as Retry-After says, 1 s, after a 503) for ${seconds.toFixed(0)} s, seed ${result.seed}. ` +
-      `Mix: valid images of 9 kinds (JPEG, PNG 8/16-bit/palette, WebP, animated GIF, TIFF, AVIF; 225² to 1280×720) with outputs json/csv/png 5:2:3 and ${mix.chartSizes > 0 ? `charts of ${mix.chartSizes} fixed sizes` : 'charts of a random size each'} (200-1600 × 100-800); large uploads (a ${'~'}${(server.maxUploadBytes * 0.6 / 1024 / 1024).toFixed(0)} MiB noise PNG) ${pct(mix.large)}; bad inputs from the fuzz ${pct(mix.bad)}; oversized uploads (over MAX_UPLOAD_BYTES, half chunked) ${pct(mix.oversized)}; ${pct(mix.writeFirst)} of requests from a client that writes its whole body before reading (\`Connection: close\`, like Python's urllib).`,
+    `Load: ${result.connections} closed-loop connections (capacity is CONCURRENCY + MAX_QUEUE = ${server.concurrency + server.maxQueue}, so some requests are refused with 503; a loop waits as Retry-After says, 1 s, after a 503) for ${seconds.toFixed(0)} s${result.plannedMs - result.durationMs > 2000 ? ` (of ${(result.plannedMs / 1000).toFixed(0)} s planned: stopped early, see the failures)` : ''}, seed ${result.seed}. ` +
+      `Mix: valid images of 9 kinds (JPEG, PNG 8/16-bit/palette, WebP, animated GIF, TIFF, AVIF; 225² to 1280×720) with outputs json/csv/png ${outputsText(result)} and ${mix.chartSizes > 0 ? `charts of ${mix.chartSizes} fixed sizes` : 'charts of a random size each'} (200-1600 × 100-800); large uploads (a ${'~'}${(server.maxUploadBytes * 0.6 / 1024 / 1024).toFixed(0)} MiB noise PNG) ${pct(mix.large)}; bad inputs from the fuzz ${pct(mix.bad)}; oversized uploads (over MAX_UPLOAD_BYTES, half chunked) ${pct(mix.oversized)}; ${pct(mix.writeFirst)} of requests from a client that writes its whole body before reading (\`Connection: close\`, like Python's urllib).`,
     `Memory: VmRSS and VmHWM from /proc/<pid>/status and the main thread's heap from /metrics, every second.`,
     '',
     table([['status', ...KINDS, 'total'], ['---', ...KINDS.map(() => '---:'), '---:'], ...statusRows(result)]),
@@ -117,13 +120,13 @@ export function renderSoakSection(result: SoakResult, command: string, machine: 
       ['verdict on growth', verdictText(result)],
     ]),
     '',
-    `VmRSS (MiB) every 30 s: ${rssTrail(result, 30)}.`,
+    `VmRSS (MiB) every ${trailStep(result)} s: ${rssTrail(result, trailStep(result))}.`,
     '',
   ];
   const failing = result.failureCount + result.serverProblems.length;
   if (failing === 0) lines.push('Failures: none: every answer was one the contract allows.');
   else {
-    lines.push(`Failures: ${result.failureCount} requests (${FAILURE_KINDS.filter((k) => result.failureKinds[k]).map((k) => `${k} ${result.failureKinds[k]}`).join(', ')})${result.serverProblems.length ? ` and ${result.serverProblems.length} server problems` : ''}. First ones:`, '');
+    lines.push(`Failures: ${result.failureCount} requests (${FAILURE_KINDS.filter((k) => result.failureKinds[k]).map((k) => `${k} ${result.failureKinds[k]}`).join(', ')})${result.serverProblems.length ? ` and ${result.serverProblems.length} server problem${result.serverProblems.length === 1 ? '' : 's'}` : ''}. First ones:`, '');
     const seen = new Set<string>();
     for (const line of problemLines(result, 50)) {
       const shape = line.replace(/\d+(\.\d+)?/g, 'N');
