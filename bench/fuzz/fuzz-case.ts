@@ -51,6 +51,8 @@ export interface FuzzCase {
   transport: 'multipart' | 'raw';
   request: OutgoingRequest;
   expect: Expectation;
+  /** What the body alone deserves (the expectation with valid query parameters). */
+  bodyExpect: { statuses: readonly number[]; rule: string };
 }
 
 export interface CaseSources {
@@ -146,7 +148,7 @@ export function makeCase(runSeed: number, index: number, sources: CaseSources): 
     ...(control ? { control } : {}),
     ...(requestId ? { requestId } : {}),
   };
-  return { index, seed, family, kind, steps, image, transport, request: { path, headers, body, framing, client }, expect };
+  return { index, seed, family, kind, steps, image, transport, request: { path, headers, body, framing, client }, expect, bodyExpect: { statuses, rule } };
 }
 
 function acceptOutput(accept: string | undefined): Expectation['output'] {

@@ -104,11 +104,6 @@ export function planRequest(seed: number, n: number, images: readonly SoakImage[
   const rng = new Prng((seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
   const kind = rng.weighted<SoakKind>([['large', mix.large], ['bad', mix.bad], ['oversized', mix.oversized], ['valid', Math.max(0, 1 - mix.large - mix.bad - mix.oversized)]]);
   const client = rng.chance(mix.writeFirst) ? 'write-first' : 'keep-alive';
-  if (kind === 'bad') {
-    // A random fuzz case (past its fixed coverage cases), sent as the fuzz would send it.
-    const fuzzCase = makeCase(seed, 1_000_000 + n, sources);
-    return { kind, label: fuzzCase.family, request: { ...fuzzCase.request, client }, expect: fuzzCase.expect };
-  }
   const output = rng.weighted<Expectation['output']>([['json', mix.outputs.json], ['csv', mix.outputs.csv], ['png', mix.outputs.png]]);
   // Charts of many sizes, as different users ask for them (or of a few, with chartSizes).
   const chart = chartSize(rng, seed, mix.chartSizes);
@@ -118,6 +113,16 @@ export function planRequest(seed: number, n: number, images: readonly SoakImage[
     params.set('height', String(chart.height));
     params.set('type', rng.pick(['line', 'bar']));
     params.set('scale', rng.pick(['linear', 'log']));
+  }
+  const path = `/v1/histogram?${params}`;
+  if (kind === 'bad') {
+    // A random fuzz case (past its fixed coverage cases), sent as the fuzz would send it but
+    // with this soak's output and chart size, so --outputs and --chart-sizes govern it too.
+    const fuzzCase = makeCase(seed, 1_000_000 + n, sources);
+    const expect = baseExpect([...fuzzCase.bodyExpect.statuses], fuzzCase.bodyExpect.rule, output, chart);
+    const headers = { ...fuzzCase.request.headers };
+    delete headers.accept;
+    return { kind, label: fuzzCase.family, request: { ...fuzzCase.request, path, headers, client }, expect };
   }
   let body: Buffer;
   let label: string;
@@ -140,5 +145,5 @@ export function planRequest(seed: number, n: number, images: readonly SoakImage[
     headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   } else headers['content-type'] = 'application/octet-stream';
   const framing = kind === 'oversized' && rng.chance(0.5) ? 'chunked' : 'length';
-  return { kind, label, request: { path: `/v1/histogram?${params}`, headers, body, framing, client }, expect };
+  return { kind, label, request: { path, headers, body, framing, client }, expect };
 }
