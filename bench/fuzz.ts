@@ -10,7 +10,9 @@ import { formatFuzzSummary } from './fuzz/print-fuzz.ts';
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('npm run fuzz --')
-  .usage('$0 [options]\n\nSends mutated images of every decoded format, and inputs that only pose as images, to the server over HTTP, and fails on any 5xx, lost answer, malformed error body, wrong status, or 2xx whose counts do not add up.')
+  .usage(
+    '$0 [options]\n\nSends mutated images of every decoded format, and inputs that only pose as images, to the server over HTTP, and fails on any 5xx, lost answer, malformed error body, wrong status, or 2xx whose counts do not add up.',
+  )
   .option('count', { alias: 'n', type: 'number', default: 2000, describe: 'inputs to send' })
   .option('seed', { type: 'number', describe: 'run seed (default: random, printed); with the case index it reproduces an input exactly' })
   .option('duration', { alias: 'd', type: 'string', describe: 'stop starting inputs after this long (30s, 5m); default: no limit' })
@@ -24,8 +26,10 @@ const argv = await yargs(hideBin(process.argv))
   .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON line on stdout' })
   .check((args) => {
     if (!(Number.isInteger(args.count) && args.count > 0)) throw new Error(`Expected a positive integer for --count but received "${args.count}"`);
-    if (!(Number.isInteger(args.concurrency) && args.concurrency > 0 && args.concurrency <= 256)) throw new Error(`Expected an integer between 1 and 256 for --concurrency but received "${args.concurrency}"`);
-    if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed <= 0xffffffff)) throw new Error(`Expected an integer between 0 and 4294967295 for --seed but received "${args.seed}"`);
+    if (!(Number.isInteger(args.concurrency) && args.concurrency > 0 && args.concurrency <= 256))
+      throw new Error(`Expected an integer between 1 and 256 for --concurrency but received "${args.concurrency}"`);
+    if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed <= 0xffffffff))
+      throw new Error(`Expected an integer between 0 and 4294967295 for --seed but received "${args.seed}"`);
     for (const pair of args.env) if (!/^[A-Z_][A-Z0-9_]*=/.test(pair)) throw new Error(`Expected KEY=VALUE for --env but received "${pair}"`);
     return true;
   })
@@ -37,7 +41,9 @@ const seed = argv.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
 const outDir = argv.out ?? join(tmpdir(), `histogram-fuzz-${seed}`);
 const serverEnv = Object.fromEntries(argv.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 const planned = argv.case?.length ?? argv.count;
-process.stderr.write(`fuzz: seed ${seed}, ${planned} inputs${argv.duration ? ` (at most ${argv.duration})` : ''}, concurrency ${argv.concurrency}${argv.url ? `, target ${argv.url}` : ''}; failing inputs go to ${outDir}\n`);
+process.stderr.write(
+  `fuzz: seed ${seed}, ${planned} inputs${argv.duration ? ` (at most ${argv.duration})` : ''}, concurrency ${argv.concurrency}${argv.url ? `, target ${argv.url}` : ''}; failing inputs go to ${outDir}\n`,
+);
 
 let lastReport = 0;
 const result = await runFuzz({

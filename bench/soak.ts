@@ -19,16 +19,20 @@ function parseOutputs(text: string): Record<'json' | 'csv' | 'png', number> {
   const weights = { json: 0, csv: 0, png: 0 };
   for (const part of text.split(',')) {
     const [name, weight = '1'] = part.split(':').map((s) => s.trim());
-    if (!(name === 'json' || name === 'csv' || name === 'png') || !(Number(weight) >= 0)) throw new Error(`Expected weights such as json:5,csv:2,png:3 for --outputs but received "${text}"`);
+    if (!(name === 'json' || name === 'csv' || name === 'png') || !(Number(weight) >= 0))
+      throw new Error(`Expected weights such as json:5,csv:2,png:3 for --outputs but received "${text}"`);
     weights[name] = Number(weight);
   }
-  if (weights.json + weights.csv + weights.png === 0) throw new Error(`Expected at least one output with a positive weight for --outputs but received "${text}"`);
+  if (weights.json + weights.csv + weights.png === 0)
+    throw new Error(`Expected at least one output with a positive weight for --outputs but received "${text}"`);
   return weights;
 }
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('npm run soak --')
-  .usage('$0 [options]\n\nSteady mixed load (formats, outputs, chart sizes, bad inputs, oversized uploads) for minutes, with the server\'s VmRSS, VmHWM and heap sampled every second; ends with requests by status, RSS start/peak/end, the RSS slope over the last half and a verdict on growth.')
+  .usage(
+    "$0 [options]\n\nSteady mixed load (formats, outputs, chart sizes, bad inputs, oversized uploads) for minutes, with the server's VmRSS, VmHWM and heap sampled every second; ends with requests by status, RSS start/peak/end, the RSS slope over the last half and a verdict on growth.",
+  )
   .option('duration', { alias: 'd', type: 'string', default: '3m', describe: 'length of the load (90s, 3m, 10m)' })
   .option('seed', { type: 'number', describe: 'seed of the request mix (default: random, printed)' })
   .option('connections', { alias: 'c', type: 'number', describe: 'client loops (default: CONCURRENCY + MAX_QUEUE + 2)' })
@@ -41,7 +45,12 @@ const argv = await yargs(hideBin(process.argv))
   .option('large', { type: 'number', default: 0.04, coerce: share('large'), describe: 'share of large (near-limit) uploads' })
   .option('bad', { type: 'number', default: 0.06, coerce: share('bad'), describe: 'share of bad inputs from the fuzz' })
   .option('oversized', { type: 'number', default: 0.03, coerce: share('oversized'), describe: 'share of uploads over the limit' })
-  .option('write-first', { type: 'number', default: 0.2, coerce: share('write-first'), describe: 'share of requests from a client that writes its whole body before reading' })
+  .option('write-first', {
+    type: 'number',
+    default: 0.2,
+    coerce: share('write-first'),
+    describe: 'share of requests from a client that writes its whole body before reading',
+  })
   .option('outputs', { type: 'string', default: 'json:5,csv:2,png:3', describe: 'weights of the outputs asked for, e.g. json:1 or png:1' })
   .option('chart-sizes', { type: 'number', default: 0, describe: 'distinct chart sizes asked for (0: a random size each time)' })
   .option('max-rss-mib', { type: 'number', default: 1536, describe: "stop early once the server's VmRSS passes this" })
@@ -51,7 +60,8 @@ const argv = await yargs(hideBin(process.argv))
   .check((args) => {
     for (const name of ['concurrency', 'max-queue', 'connections'] as const) {
       const value = args[name];
-      if (value !== undefined && !(Number.isInteger(value) && value >= (name === 'max-queue' ? 0 : 1))) throw new Error(`Expected a ${name === 'max-queue' ? 'non-negative' : 'positive'} integer for --${name} but received "${value}"`);
+      if (value !== undefined && !(Number.isInteger(value) && value >= (name === 'max-queue' ? 0 : 1)))
+        throw new Error(`Expected a ${name === 'max-queue' ? 'non-negative' : 'positive'} integer for --${name} but received "${value}"`);
     }
     parseOutputs(args.outputs);
     if (!(args['max-upload-mib'] > 0)) throw new Error(`Expected a positive number for --max-upload-mib but received "${args['max-upload-mib']}"`);
@@ -77,12 +87,23 @@ const result = await runSoak({
   maxQueue: argv['max-queue'],
   maxUploadBytes: Math.round(argv['max-upload-mib'] * 1024 * 1024),
   serverEnv: Object.fromEntries(argv.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
-  mix: { large: argv.large, bad: argv.bad, oversized: argv.oversized, writeFirst: argv['write-first'], chartSizes: argv['chart-sizes'], outputs: parseOutputs(argv.outputs) },
+  mix: {
+    large: argv.large,
+    bad: argv.bad,
+    oversized: argv.oversized,
+    writeFirst: argv['write-first'],
+    chartSizes: argv['chart-sizes'],
+    outputs: parseOutputs(argv.outputs),
+  },
   maxRssMiB: argv['max-rss-mib'],
   maxSlopeMiBPerMin: argv['max-slope'],
   onTick(tick) {
-    const statuses = Object.entries(tick.statuses).map(([k, v]) => `${k.split(' ')[0]}×${v}`).join(' ');
-    process.stderr.write(`  ${tick.seconds.toFixed(0)} s: ${tick.requests} requests (${statuses}), VmRSS ${tick.rssMiB?.toFixed(0) ?? 'n/a'} MiB, ${tick.failures} failing\n`);
+    const statuses = Object.entries(tick.statuses)
+      .map(([k, v]) => `${k.split(' ')[0]}×${v}`)
+      .join(' ');
+    process.stderr.write(
+      `  ${tick.seconds.toFixed(0)} s: ${tick.requests} requests (${statuses}), VmRSS ${tick.rssMiB?.toFixed(0) ?? 'n/a'} MiB, ${tick.failures} failing\n`,
+    );
   },
 });
 process.stderr.write(formatSoakSummary(result));

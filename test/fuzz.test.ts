@@ -32,8 +32,23 @@ function failuresOf(...kinds: FailureKind[]): string[] {
 test('the short fuzz sends every input it planned, of every seed format and confusion, and gets every kind of answer', () => {
   assert.equal(result.sent, COUNT);
   const families = Object.keys(result.byFamily);
-  for (const prefix of ['jpeg-', 'png-', 'webp-', 'gif', 'tiff-', 'avif', 'confusion:svg-', 'confusion:pdf-', 'confusion:zip-', 'confusion:empty', 'control:']) {
-    assert.ok(families.some((f) => f.startsWith(prefix)), `no input of ${prefix}*`);
+  for (const prefix of [
+    'jpeg-',
+    'png-',
+    'webp-',
+    'gif',
+    'tiff-',
+    'avif',
+    'confusion:svg-',
+    'confusion:pdf-',
+    'confusion:zip-',
+    'confusion:empty',
+    'control:',
+  ]) {
+    assert.ok(
+      families.some((f) => f.startsWith(prefix)),
+      `no input of ${prefix}*`,
+    );
   }
   // A fuzz that only ever got one answer (every input refused, say) would prove nothing.
   for (const status of ['200', '400 BAD_REQUEST', '415 UNSUPPORTED_MEDIA_TYPE', '422 UNPROCESSABLE_IMAGE']) {

@@ -40,18 +40,22 @@ export function checkOutcome(outcome: Outcome, expect: Expectation, options: Che
   const allowed = [...expect.statuses, ...(options.alsoAllowed ?? [])];
   const requestId = header(answer, 'x-request-id');
   if (!requestId) problems.push({ kind: answer.status >= 400 ? 'error-body' : 'bad-2xx', detail: 'no X-Request-Id header' });
-  else if (expect.requestId && requestId !== expect.requestId) problems.push({ kind: 'bad-2xx', detail: `X-Request-Id is "${requestId}", not the "${expect.requestId}" sent` });
+  else if (expect.requestId && requestId !== expect.requestId)
+    problems.push({ kind: 'bad-2xx', detail: `X-Request-Id is "${requestId}", not the "${expect.requestId}" sent` });
 
   if (answer.status >= 400) {
     const error = errorJson(answer, problems);
     const summary = error ? `${answer.status} ${error.code}: ${error.message}` : `${answer.status} ${snippet(answer.body)}`;
     // A 503 OVERLOADED with Retry-After is the documented shedding answer where the caller allows it.
     if (answer.status >= 500 && !(allowed.includes(answer.status) && answer.status === 503)) problems.push({ kind: '5xx', detail: summary });
-    else if (!allowed.includes(answer.status)) problems.push({ kind: 'wrong-status', detail: `${summary} (expected ${expect.statuses.join(' or ')}: ${expect.rule})` });
-    if (error && requestId && error.requestId !== requestId) problems.push({ kind: 'error-body', detail: `error.requestId "${error.requestId}" differs from X-Request-Id "${requestId}"` });
+    else if (!allowed.includes(answer.status))
+      problems.push({ kind: 'wrong-status', detail: `${summary} (expected ${expect.statuses.join(' or ')}: ${expect.rule})` });
+    if (error && requestId && error.requestId !== requestId)
+      problems.push({ kind: 'error-body', detail: `error.requestId "${error.requestId}" differs from X-Request-Id "${requestId}"` });
     if (error && answer.status === 400 && expect.invalidParams.length > 0) {
       for (const name of expect.invalidParams) {
-        if (!new RegExp(`\\b${name}\\b`).test(error.message)) problems.push({ kind: 'error-body', detail: `400 message does not name the invalid parameter ${name}: ${error.message}` });
+        if (!new RegExp(`\\b${name}\\b`).test(error.message))
+          problems.push({ kind: 'error-body', detail: `400 message does not name the invalid parameter ${name}: ${error.message}` });
       }
     }
     if (answer.status === 503 && !header(answer, 'retry-after')) problems.push({ kind: 'error-body', detail: '503 without Retry-After' });
@@ -136,7 +140,14 @@ function checkResult(answer: Answer, expect: Expectation): Problem[] {
     return [bad(`200 body is not JSON: ${snippet(answer.body)}`)];
   }
   const problems: Problem[] = [];
-  const { width, height, pixels, bins, histogram, channels } = body as { width: unknown; height: unknown; pixels: unknown; bins: unknown; histogram: unknown; channels: unknown };
+  const { width, height, pixels, bins, histogram, channels } = body as {
+    width: unknown;
+    height: unknown;
+    pixels: unknown;
+    bins: unknown;
+    histogram: unknown;
+    channels: unknown;
+  };
   if (!isCount(width) || !isCount(height) || !isCount(pixels) || width * height !== pixels || pixels === 0) {
     return [bad(`width ${String(width)} × height ${String(height)} does not give pixels ${String(pixels)}`)];
   }
@@ -178,7 +189,16 @@ function isCount(value: unknown): value is number {
 // Statistics computed from exact counts of 8-bit values must lie in these ranges.
 function checkStats(name: string, stats: ChannelJson | undefined): string[] {
   if (!stats) return [`${name} missing`];
-  const values = { min: stats.min, p01: stats.p01, median: stats.median, p99: stats.p99, max: stats.max, mean: stats.mean, stdev: stats.stdev, entropy: stats.entropy };
+  const values = {
+    min: stats.min,
+    p01: stats.p01,
+    median: stats.median,
+    p99: stats.p99,
+    max: stats.max,
+    mean: stats.mean,
+    stdev: stats.stdev,
+    entropy: stats.entropy,
+  };
   for (const [key, value] of Object.entries(values)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) return [`${name}.${key} is ${JSON.stringify(value)}, not a number`];
   }
@@ -201,7 +221,8 @@ function checkCsv(answer: Answer, expect: Expectation, type: string): Problem[] 
   if (header[0] !== 'value' || header.length < 2) return [bad(`CSV header is ${JSON.stringify(lines[0])}`)];
   const names = header.slice(1);
   const problems: Problem[] = [];
-  if (expect.channels && [...names].sort().join(',') !== [...expect.channels].sort().join(',')) problems.push(bad(`CSV channels are ${names.join(',')}, asked for ${[...expect.channels].sort().join(',')}`));
+  if (expect.channels && [...names].sort().join(',') !== [...expect.channels].sort().join(','))
+    problems.push(bad(`CSV channels are ${names.join(',')}, asked for ${[...expect.channels].sort().join(',')}`));
   const rows = lines.slice(1);
   if (rows.length !== expect.bins) problems.push(bad(`CSV has ${rows.length} rows, asked for ${expect.bins} bins`));
   // Pixels is not in the CSV: every column must sum to the same positive total.
@@ -209,8 +230,9 @@ function checkCsv(answer: Answer, expect: Expectation, type: string): Problem[] 
   for (const row of rows) {
     const cells = row.split(',').map(Number);
     if (cells.length !== header.length || !cells.every(isCount)) return [...problems, bad(`CSV row ${JSON.stringify(row)} is not ${header.length} counts`)];
-    cells.slice(1).forEach((c, i) => (sums[i]! += c));
+    for (const [i, c] of cells.slice(1).entries()) sums[i]! += c;
   }
-  if (sums.some((s) => s !== sums[0]) || sums[0] === 0) problems.push(bad(`CSV columns sum to ${names.map((n, i) => `${n} ${sums[i]}`).join(', ')}: not one positive pixel count`));
+  if (sums.some((s) => s !== sums[0]) || sums[0] === 0)
+    problems.push(bad(`CSV columns sum to ${names.map((n, i) => `${n} ${sums[i]}`).join(', ')}: not one positive pixel count`));
   return problems;
 }

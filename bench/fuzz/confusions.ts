@@ -112,10 +112,22 @@ export function makeConfusions(seeds: readonly SeedImage[]): Confusion[] {
   const list: Array<Confusion | null> = [
     svg('svg-plain', SVG_BODY),
     svg('svg-xml-declaration', `<?xml version="1.0" encoding="UTF-8"?>\n${SVG_BODY}`),
-    svg('svg-doctype', `<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n${SVG_BODY}`),
-    svg('svg-entity', `<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY fill "red">]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="&fill;"/></svg>`),
-    svg('svg-billion-laughs', `<?xml version="1.0"?>\n<!DOCTYPE svg [${lol}]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&lol9;</text></svg>`),
-    svg('svg-external-entity', `<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&secret;</text></svg>`),
+    svg(
+      'svg-doctype',
+      `<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n${SVG_BODY}`,
+    ),
+    svg(
+      'svg-entity',
+      `<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY fill "red">]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="&fill;"/></svg>`,
+    ),
+    svg(
+      'svg-billion-laughs',
+      `<?xml version="1.0"?>\n<!DOCTYPE svg [${lol}]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&lol9;</text></svg>`,
+    ),
+    svg(
+      'svg-external-entity',
+      `<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&secret;</text></svg>`,
+    ),
     svg('svg-huge-dimensions', '<svg xmlns="http://www.w3.org/2000/svg" width="100000000" height="100000000"><rect width="10" height="10"/></svg>'),
     { name: 'svgz', bytes: gzipSync(Buffer.from(SVG_BODY)), ...UNSUPPORTED },
     { name: 'pdf-header', bytes: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'latin1'), ...UNSUPPORTED },
@@ -131,7 +143,11 @@ export function makeConfusions(seeds: readonly SeedImage[]): Confusion[] {
     { name: 'one-byte', bytes: Buffer.from([0xff]), ...UNSUPPORTED },
     { name: 'bmp', bytes: bmp(), ...UNSUPPORTED },
     { name: 'psd-header', bytes: Buffer.concat([Buffer.from('8BPS\x00\x01', 'latin1'), Buffer.alloc(40)]), ...UNSUPPORTED },
-    { name: 'jpeg2000-signature', bytes: Buffer.concat([Buffer.from([0, 0, 0, 12, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a]), Buffer.alloc(64)]), ...UNSUPPORTED },
+    {
+      name: 'jpeg2000-signature',
+      bytes: Buffer.concat([Buffer.from([0, 0, 0, 12, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a]), Buffer.alloc(64)]),
+      ...UNSUPPORTED,
+    },
     { name: 'jpeg-xl-codestream', bytes: Buffer.concat([Buffer.from([0xff, 0x0a, 0xfa, 0x7f]), Buffer.alloc(64, 0x11)]), ...UNSUPPORTED },
     { name: 'ppm', bytes: Buffer.concat([Buffer.from('P6\n2 2\n255\n'), Buffer.alloc(12, 200)]), ...UNSUPPORTED },
     { name: 'fits', bytes: Buffer.from('SIMPLE  =                    T'.padEnd(2880, ' ')), ...UNSUPPORTED },
@@ -140,63 +156,82 @@ export function makeConfusions(seeds: readonly SeedImage[]): Confusion[] {
     { name: 'png-65536x65536-gray', bytes: pngWithHeader(65_536, 65_536, 0, deflateSync(Buffer.alloc(100))), ...TOO_BIG },
     { name: 'png-8000x8000-gray', bytes: pngWithHeader(8000, 8000, 0, deflateSync(Buffer.alloc(8001 * 200))), ...TOO_BIG },
     // 36 MB of zero rows deflated to ~35 KB: under MAX_PIXELS, a valid image to decode in full.
-    { name: 'png-6000x6000-deflate-bomb', bytes: pngWithHeader(6000, 6000, 0, deflateSync(Buffer.alloc(6001 * 6000), { level: 9 })), expected: [200], rule: 'a valid 36-megapixel image under MAX_PIXELS: 200' },
-    { name: 'png-7000x7000-short-data', bytes: pngWithHeader(7000, 7000, 2, deflateSync(Buffer.alloc(2000))), expected: [422], rule: 'under MAX_PIXELS but its data ends early: 422 truncated' },
+    {
+      name: 'png-6000x6000-deflate-bomb',
+      bytes: pngWithHeader(6000, 6000, 0, deflateSync(Buffer.alloc(6001 * 6000), { level: 9 })),
+      expected: [200],
+      rule: 'a valid 36-megapixel image under MAX_PIXELS: 200',
+    },
+    {
+      name: 'png-7000x7000-short-data',
+      bytes: pngWithHeader(7000, 7000, 2, deflateSync(Buffer.alloc(2000))),
+      expected: [422],
+      rule: 'under MAX_PIXELS but its data ends early: 422 truncated',
+    },
     { name: 'gif-65535x65535', bytes: gif(65535, 65535, 1), ...TOO_BIG },
-    { name: 'gif-4000-frames', bytes: gif(1, 1, 4000), expected: [200, 422], rule: 'only the first frame is read: 200, or 422 if frames count against the limit' },
+    {
+      name: 'gif-4000-frames',
+      bytes: gif(1, 1, 4000),
+      expected: [200, 422],
+      rule: 'only the first frame is read: 200, or 422 if frames count against the limit',
+    },
     {
       name: 'jpeg-sof-65500x65500',
-      bytes: withEdit(seed('jpeg-baseline'), (b) => {
-        for (let at = 2; at + 9 < b.length; ) {
-          const marker = b[at + 1]!;
-          if (marker >= 0xc0 && marker <= 0xc2) {
-            b.writeUInt16BE(65500, at + 5);
-            b.writeUInt16BE(65500, at + 7);
-            return true;
+      bytes:
+        withEdit(seed('jpeg-baseline'), (b) => {
+          for (let at = 2; at + 9 < b.length; ) {
+            const marker = b[at + 1]!;
+            if (marker >= 0xc0 && marker <= 0xc2) {
+              b.writeUInt16BE(65500, at + 5);
+              b.writeUInt16BE(65500, at + 7);
+              return true;
+            }
+            at += 2 + b.readUInt16BE(at + 2);
           }
-          at += 2 + b.readUInt16BE(at + 2);
-        }
-        return false;
-      }) ?? Buffer.alloc(0),
+          return false;
+        }) ?? Buffer.alloc(0),
       ...TOO_BIG,
     },
     {
       name: 'webp-vp8x-16384x16384',
-      bytes: withEdit(seed('webp-alpha'), (b) => {
-        if (b.toString('latin1', 12, 16) !== 'VP8X') return false;
-        b.writeUIntLE(16383, 24, 3);
-        b.writeUIntLE(16383, 27, 3);
-        return true;
-      }) ?? Buffer.alloc(0),
+      bytes:
+        withEdit(seed('webp-alpha'), (b) => {
+          if (b.toString('latin1', 12, 16) !== 'VP8X') return false;
+          b.writeUIntLE(16383, 24, 3);
+          b.writeUIntLE(16383, 27, 3);
+          return true;
+        }) ?? Buffer.alloc(0),
       ...TOO_BIG,
     },
     {
       name: 'tiff-1000000x1000000',
-      bytes: withEdit(seed('tiff-lzw'), (b) => {
-        if (b.toString('latin1', 0, 2) !== 'II') return false;
-        const ifd = b.readUInt32LE(4);
-        let edited = 0;
-        for (let i = 0; i < b.readUInt16LE(ifd); i++) {
-          const entry = ifd + 2 + i * 12;
-          const tag = b.readUInt16LE(entry);
-          if (tag !== 256 && tag !== 257) continue;
-          b.writeUInt16LE(4, entry + 2); // LONG
-          b.writeUInt32LE(1_000_000, entry + 8);
-          edited++;
-        }
-        return edited === 2;
-      }) ?? Buffer.alloc(0),
+      bytes:
+        withEdit(seed('tiff-lzw'), (b) => {
+          if (b.toString('latin1', 0, 2) !== 'II') return false;
+          const ifd = b.readUInt32LE(4);
+          let edited = 0;
+          for (let i = 0; i < b.readUInt16LE(ifd); i++) {
+            const entry = ifd + 2 + i * 12;
+            const tag = b.readUInt16LE(entry);
+            if (tag !== 256 && tag !== 257) continue;
+            b.writeUInt16LE(4, entry + 2); // LONG
+            b.writeUInt32LE(1_000_000, entry + 8);
+            edited++;
+          }
+          return edited === 2;
+        }) ?? Buffer.alloc(0),
       ...TOO_BIG,
     },
     {
       name: 'avif-ispe-60000x60000',
-      bytes: withEdit(seed('avif'), (b) => {
-        const at = b.indexOf('ispe', 0, 'latin1');
-        if (at < 0) return false;
-        b.writeUInt32BE(60000, at + 8);
-        b.writeUInt32BE(60000, at + 12);
-        return true;
-      }) ?? Buffer.alloc(0),
+      bytes:
+        withEdit(seed('avif'), (b) => {
+          const at = b.indexOf('ispe', 0, 'latin1');
+          if (at < 0) return false;
+          b.writeUInt32BE(60000, at + 8);
+          b.writeUInt32BE(60000, at + 12);
+          return true;
+        }) ?? Buffer.alloc(0),
       expected: [422],
       rule: 'declared 60000 × 60000 over MAX_PIXELS (or a size the decoder refuses): 422',
     },
@@ -207,5 +242,10 @@ export function makeConfusions(seeds: readonly SeedImage[]): Confusion[] {
 /** The first 1-24 bytes of a seed: a signature with nothing behind it. */
 export function magicOnly(seed: SeedImage, rng: Prng): Confusion {
   const length = Math.min(seed.bytes.length - 1, rng.int(1, 24));
-  return { name: 'magic-only', bytes: Buffer.from(seed.bytes.subarray(0, length)), expected: [415, 422], rule: `the first ${length} bytes of a ${seed.name}: 415 if the signature is incomplete, else 422 truncated` };
+  return {
+    name: 'magic-only',
+    bytes: Buffer.from(seed.bytes.subarray(0, length)),
+    expected: [415, 422],
+    rule: `the first ${length} bytes of a ${seed.name}: 415 if the signature is incomplete, else 422 truncated`,
+  };
 }

@@ -61,7 +61,17 @@ export interface CaseSources {
 }
 
 const FILE_NAMES = ['image.png', 'photo.jpg', 'picture.webp', 'anim.gif', 'scan.tiff', 'x', 'no-extension', '../../etc/passwd', 'файл.jpeg', 'a b c.avif'];
-const RAW_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'image/svg+xml', 'image/x-anything', 'application/octet-stream'];
+const RAW_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+  'image/tiff',
+  'image/avif',
+  'image/svg+xml',
+  'image/x-anything',
+  'application/octet-stream',
+];
 const ACCEPTS = [undefined, 'application/json', '*/*', 'image/png', 'text/csv', 'text/html,image/png;q=0.9', 'text/csv;q=0.5, application/json'];
 
 /**
@@ -73,7 +83,16 @@ export function makeCase(runSeed: number, index: number, sources: CaseSources): 
   const seed = caseSeed(runSeed, index);
   const rng = new Prng(seed);
   const fixed = index < sources.confusions.length + sources.seeds.length;
-  const kind = index < sources.confusions.length ? 'confusion' : fixed ? 'control' : rng.weighted([['mutated', 78], ['confusion', 16], ['control', 6]] as const);
+  const kind =
+    index < sources.confusions.length
+      ? 'confusion'
+      : fixed
+        ? 'control'
+        : rng.weighted([
+            ['mutated', 78],
+            ['confusion', 16],
+            ['control', 6],
+          ] as const);
   let family: string;
   let image: Buffer;
   let steps: string[];
@@ -125,7 +144,11 @@ export function makeCase(runSeed: number, index: number, sources: CaseSources): 
     const parts: Buffer[] = [];
     if (rng.chance(0.2)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nfuzz case ${index}\r\n`));
     const partType = rng.chance(0.7) ? `Content-Type: ${rng.pick(RAW_TYPES)}\r\n` : '';
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${rng.pick(FILE_NAMES)}"\r\n${partType}\r\n`), image, Buffer.from(`\r\n--${boundary}--\r\n`));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${rng.pick(FILE_NAMES)}"\r\n${partType}\r\n`),
+      image,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    );
     body = Buffer.concat(parts);
     headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   } else {
@@ -139,7 +162,10 @@ export function makeCase(runSeed: number, index: number, sources: CaseSources): 
 
   const expect: Expectation = {
     statuses: query.invalid.length > 0 ? [400] : statuses,
-    rule: query.invalid.length > 0 ? `invalid query parameter${query.invalid.length > 1 ? 's' : ''} ${query.invalid.join(', ')}: 400 naming ${query.invalid.length > 1 ? 'each' : 'it'}` : rule,
+    rule:
+      query.invalid.length > 0
+        ? `invalid query parameter${query.invalid.length > 1 ? 's' : ''} ${query.invalid.join(', ')}: 400 naming ${query.invalid.length > 1 ? 'each' : 'it'}`
+        : rule,
     invalidParams: query.invalid,
     output,
     bins: query.bins,

@@ -47,7 +47,10 @@ export function randomQuery(rng: Prng, allowInvalid = true): QueryPlan {
     }
     switch (name) {
       case 'bins': {
-        plan.bins = rng.weighted([[rng.int(1, 256), 3], [rng.pick([1, 2, 16, 64, 255, 256]), 2]] as const);
+        plan.bins = rng.weighted([
+          [rng.int(1, 256), 3],
+          [rng.pick([1, 2, 16, 64, 255, 256]), 2],
+        ] as const);
         pairs.push([name, String(plan.bins)]);
         break;
       }
@@ -60,14 +63,19 @@ export function randomQuery(rng: Prng, allowInvalid = true): QueryPlan {
         break;
       }
       case 'format': {
-        plan.format = rng.weighted([['json', 5], ['png', 3], ['csv', 3]] as const);
+        plan.format = rng.weighted([
+          ['json', 5],
+          ['png', 3],
+          ['csv', 3],
+        ] as const);
         pairs.push([name, randomCase(rng, plan.format)]);
         break;
       }
       case 'width':
       case 'height': {
         // Mostly modest charts; now and then the largest allowed (expensive to draw).
-        const value = name === 'width' ? (rng.chance(0.05) ? rng.int(2000, 4000) : rng.int(200, 1200)) : rng.chance(0.05) ? rng.int(1500, 3000) : rng.int(100, 800);
+        const value =
+          name === 'width' ? (rng.chance(0.05) ? rng.int(2000, 4000) : rng.int(200, 1200)) : rng.chance(0.05) ? rng.int(1500, 3000) : rng.int(100, 800);
         plan[name] = value;
         pairs.push([name, String(value)]);
         break;

@@ -157,7 +157,19 @@ const jpegHeaderField: Editor = (input, rng) => {
   if (segments.length === 0) return null;
   const bytes = Buffer.from(input);
   const sof = segments.find((s) => isSof(s.marker));
-  const choice = rng.pick(['height', 'width', 'precision', 'components', 'sampling', 'quant-table', 'sof-type', 'segment-length', 'dqt', 'dht', 'sos'] as const);
+  const choice = rng.pick([
+    'height',
+    'width',
+    'precision',
+    'components',
+    'sampling',
+    'quant-table',
+    'sof-type',
+    'segment-length',
+    'dqt',
+    'dht',
+    'sos',
+  ] as const);
   if (sof && ['height', 'width', 'precision', 'components', 'sampling', 'quant-table', 'sof-type'].includes(choice)) {
     const p = sof.at + 4;
     switch (choice) {
@@ -195,7 +207,14 @@ const jpegHeaderField: Editor = (input, rng) => {
       }
     }
   }
-  const segment = choice === 'dqt' ? segments.find((s) => s.marker === 0xdb) : choice === 'dht' ? segments.find((s) => s.marker === 0xc4) : choice === 'sos' ? segments.find((s) => s.marker === 0xda) : rng.pick(segments);
+  const segment =
+    choice === 'dqt'
+      ? segments.find((s) => s.marker === 0xdb)
+      : choice === 'dht'
+        ? segments.find((s) => s.marker === 0xc4)
+        : choice === 'sos'
+          ? segments.find((s) => s.marker === 0xda)
+          : rng.pick(segments);
   if (!segment) return null;
   if (choice === 'segment-length' || !['dqt', 'dht', 'sos'].includes(choice)) {
     const value = rng.pick([0, 1, 2, segment.length - 1, segment.length + 1, 65535]);
@@ -306,7 +325,20 @@ const webpHeaderField: Editor = (input, rng) => {
 
 // ---- TIFF ------------------------------------------------------------------------------------
 
-const TIFF_TAGS: Record<number, string> = { 256: 'ImageWidth', 257: 'ImageLength', 258: 'BitsPerSample', 259: 'Compression', 262: 'Photometric', 273: 'StripOffsets', 277: 'SamplesPerPixel', 278: 'RowsPerStrip', 279: 'StripByteCounts', 284: 'PlanarConfig', 338: 'ExtraSamples', 339: 'SampleFormat' };
+const TIFF_TAGS: Record<number, string> = {
+  256: 'ImageWidth',
+  257: 'ImageLength',
+  258: 'BitsPerSample',
+  259: 'Compression',
+  262: 'Photometric',
+  273: 'StripOffsets',
+  277: 'SamplesPerPixel',
+  278: 'RowsPerStrip',
+  279: 'StripByteCounts',
+  284: 'PlanarConfig',
+  338: 'ExtraSamples',
+  339: 'SampleFormat',
+};
 
 const tiffHeaderField: Editor = (input, rng) => {
   const order = input.toString('latin1', 0, 2);
@@ -350,7 +382,10 @@ const tiffHeaderField: Editor = (input, rng) => {
     else bytes.writeUInt32BE(value, entry + 4);
     return { bytes, what: `tiff ${name} count=${value}` };
   }
-  const big = tag === 256 || tag === 257 ? rng.pick([0, 1, 7000, 65535, 1_000_000, 0x7fffffff, 0xffffffff]) : rng.pick([0, 1, 2, 3, 4, 5, 7, 8, 16, 32, 64, 255, 0xffff, 0xffffffff]);
+  const big =
+    tag === 256 || tag === 257
+      ? rng.pick([0, 1, 7000, 65535, 1_000_000, 0x7fffffff, 0xffffffff])
+      : rng.pick([0, 1, 2, 3, 4, 5, 7, 8, 16, 32, 64, 255, 0xffff, 0xffffffff]);
   const value = type === 3 ? big & 0xffff : big >>> 0;
   if (type === 3) {
     if (le) bytes.writeUInt16LE(value, entry + 8);

@@ -40,7 +40,10 @@ export function watchHealth(baseUrl: string, intervalMs: number, timeoutMs: numb
       report.probes++;
       if ('status' in result && result.status === 200) report.latenciesMs.push(result.ms);
       else {
-        const detail = 'status' in result ? `GET /healthz answered ${result.status} after ${result.ms.toFixed(0)} ms` : `GET /healthz failed after ${result.ms.toFixed(0)} ms: ${result.error}`;
+        const detail =
+          'status' in result
+            ? `GET /healthz answered ${result.status} after ${result.ms.toFixed(0)} ms`
+            : `GET /healthz failed after ${result.ms.toFixed(0)} ms: ${result.error}`;
         report.failures.push({ at: Date.now(), detail });
         onFailure(detail);
       }

@@ -17,7 +17,7 @@ export interface Answer {
 
 export type Outcome =
   | { kind: 'answer'; answer: Answer }
-  | { kind: 'no-answer'; error: string; ms: number; /** Status already received when the connection broke. */ statusOnWire?: number };
+  | { kind: 'no-answer'; error: string; ms: number /** Status already received when the connection broke. */; statusOnWire?: number };
 
 export interface ExchangeOptions {
   agent: Agent;
@@ -79,7 +79,9 @@ function keepAlive(baseUrl: string, req: OutgoingRequest, { agent, timeoutMs }: 
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('aborted', () => fail(`answer ${res.statusCode} cut off before its end`));
       res.on('error', (error) => fail(`answer ${res.statusCode} cut off: ${error.message}`));
-      res.on('end', () => finish({ kind: 'answer', answer: { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started } }));
+      res.on('end', () =>
+        finish({ kind: 'answer', answer: { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started } }),
+      );
     });
     if (req.framing === 'chunked') {
       for (const piece of pieces(req.body)) outgoing.write(piece);
@@ -114,7 +116,12 @@ function writeFirst(baseUrl: string, req: OutgoingRequest, timeoutMs: number): P
       const seen = statusOnWire();
       if (!written) {
         const lost = seen === undefined ? '' : ` (the server had sent ${seen}, which this client never reads)`;
-        finish({ kind: 'no-answer', error: `${error.code ?? 'error'} while writing the body${lost}`, ms: performance.now() - started, ...(seen === undefined ? {} : { statusOnWire: seen }) });
+        finish({
+          kind: 'no-answer',
+          error: `${error.code ?? 'error'} while writing the body${lost}`,
+          ms: performance.now() - started,
+          ...(seen === undefined ? {} : { statusOnWire: seen }),
+        });
       } else settle(`${error.code ?? 'error'} while reading the answer`);
     });
     socket.on('close', () => settle('connection closed without an answer'));
@@ -124,7 +131,8 @@ function writeFirst(baseUrl: string, req: OutgoingRequest, timeoutMs: number): P
         if (raw.length === 0) throw new Error(why);
         const parsed = parseResponse(raw);
         const declared = parsed.headers['content-length'];
-        if (declared !== undefined && parsed.body.length < Number(declared)) throw new Error(`answer ${parsed.status} cut off (${parsed.body.length} of ${declared} bytes): ${why}`);
+        if (declared !== undefined && parsed.body.length < Number(declared))
+          throw new Error(`answer ${parsed.status} cut off (${parsed.body.length} of ${declared} bytes): ${why}`);
         finish({ kind: 'answer', answer: { ...parsed, ms: performance.now() - started } });
       } catch (error) {
         finish({ kind: 'no-answer', error: (error as Error).message, ms: performance.now() - started });
@@ -132,7 +140,9 @@ function writeFirst(baseUrl: string, req: OutgoingRequest, timeoutMs: number): P
     };
     const framing = req.framing === 'length' ? { 'content-length': String(req.body.length) } : { 'transfer-encoding': 'chunked' };
     const headers = { host: url.host, ...req.headers, ...framing, connection: 'close' };
-    const head = `POST ${req.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    const head = `POST ${req.path} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
     const parts: Buffer[] = [Buffer.from(head, 'latin1')];
     if (req.framing === 'length') parts.push(req.body);
     else {

@@ -22,7 +22,12 @@ function position(rng: Prng, length: number): number {
 
 function bitflip(bytes: Buffer, rng: Prng): [Buffer, string] {
   const out = Buffer.from(bytes);
-  const count = rng.weighted([[1, 4], [2, 2], [4, 2], [16, 1]] as const);
+  const count = rng.weighted([
+    [1, 4],
+    [2, 2],
+    [4, 2],
+    [16, 1],
+  ] as const);
   const at: number[] = [];
   for (let i = 0; i < count && out.length > 0; i++) {
     const p = position(rng, out.length);
@@ -44,7 +49,11 @@ function setBytes(bytes: Buffer, rng: Prng): [Buffer, string] {
 
 function insert(bytes: Buffer, rng: Prng): [Buffer, string] {
   const p = position(rng, bytes.length + 1);
-  const length = rng.weighted([[rng.int(1, 16), 6], [rng.int(17, 512), 3], [rng.int(513, 8192), 1]] as const);
+  const length = rng.weighted([
+    [rng.int(1, 16), 6],
+    [rng.int(17, 512), 3],
+    [rng.int(513, 8192), 1],
+  ] as const);
   const data = rng.chance(0.5) ? rng.bytes(length) : Buffer.alloc(length, rng.pick(INTERESTING));
   return [Buffer.concat([bytes.subarray(0, p), data, bytes.subarray(p)]), `insert ${length} @${p}`];
 }
@@ -52,7 +61,13 @@ function insert(bytes: Buffer, rng: Prng): [Buffer, string] {
 function remove(bytes: Buffer, rng: Prng): [Buffer, string] {
   if (bytes.length < 2) return [Buffer.from(bytes), 'delete (too short)'];
   const p = position(rng, bytes.length);
-  const length = Math.min(bytes.length - p, rng.weighted([[rng.int(1, 16), 6], [rng.int(17, 1024), 3]] as const));
+  const length = Math.min(
+    bytes.length - p,
+    rng.weighted([
+      [rng.int(1, 16), 6],
+      [rng.int(17, 1024), 3],
+    ] as const),
+  );
   return [Buffer.concat([bytes.subarray(0, p), bytes.subarray(p + length)]), `delete ${length} @${p}`];
 }
 
@@ -72,7 +87,12 @@ function splice(bytes: Buffer, rng: Prng, donor: Buffer, donorName: string): [Bu
 function truncate(bytes: Buffer, rng: Prng): [Buffer, string] {
   if (bytes.length < 2) return [Buffer.from(bytes), 'truncate (too short)'];
   // Many cut points: inside the signature, inside the header, anywhere, just before the end.
-  const at = rng.weighted([[rng.int(1, Math.min(16, bytes.length - 1)), 2], [rng.int(1, Math.min(256, bytes.length - 1)), 3], [rng.int(1, bytes.length - 1), 4], [Math.max(1, bytes.length - rng.int(1, 16)), 2]] as const);
+  const at = rng.weighted([
+    [rng.int(1, Math.min(16, bytes.length - 1)), 2],
+    [rng.int(1, Math.min(256, bytes.length - 1)), 3],
+    [rng.int(1, bytes.length - 1), 4],
+    [Math.max(1, bytes.length - rng.int(1, 16)), 2],
+  ] as const);
   return [Buffer.from(bytes.subarray(0, at)), `truncate at ${at}/${bytes.length}`];
 }
 
@@ -81,8 +101,22 @@ function truncate(bytes: Buffer, rng: Prng): [Buffer, string] {
  * another seed image, for splices across formats.
  */
 export function mutate(bytes: Buffer, rng: Prng, donor: { name: string; bytes: Buffer }): Mutated {
-  const depth = rng.weighted([[1, 6], [2, 3], [3, 1]] as const);
-  const kinds: MutationKind[] = Array.from({ length: depth }, () => rng.weighted([['bitflip', 3], ['bytes', 2], ['insert', 2], ['delete', 2], ['splice', 2], ['header', 5], ['truncate', 3]] as const));
+  const depth = rng.weighted([
+    [1, 6],
+    [2, 3],
+    [3, 1],
+  ] as const);
+  const kinds: MutationKind[] = Array.from({ length: depth }, () =>
+    rng.weighted([
+      ['bitflip', 3],
+      ['bytes', 2],
+      ['insert', 2],
+      ['delete', 2],
+      ['splice', 2],
+      ['header', 5],
+      ['truncate', 3],
+    ] as const),
+  );
   kinds.sort((a, b) => Number(a === 'truncate') - Number(b === 'truncate'));
   let current = bytes;
   const steps: string[] = [];

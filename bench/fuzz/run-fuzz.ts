@@ -96,7 +96,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   let dead = false;
   const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
     dead = true;
-    serverProblems.push({ kind: 'crash', detail: `server exited (code ${code}, signal ${signal}) with cases ${[...inFlight.keys()].join(', ') || 'none'} in flight` });
+    serverProblems.push({
+      kind: 'crash',
+      detail: `server exited (code ${code}, signal ${signal}) with cases ${[...inFlight.keys()].join(', ') || 'none'} in flight`,
+    });
   };
   server?.proc.once('exit', onExit);
   // If this process dies before the finally below (an uncaught error), take the server along.
@@ -108,8 +111,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
 
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const result: FuzzResult = {
-    seed: options.seed, planned, sent: 0, durationMs: 0, concurrency, url, startedServer: server !== undefined,
-    byFamily: {}, statuses: {}, sending: {}, failures: [], failureKinds: {}, serverProblems, healthz: { probes: 0, latenciesMs: [], failures: [] }, slowest: [], skippedSeeds: skipped,
+    seed: options.seed,
+    planned,
+    sent: 0,
+    durationMs: 0,
+    concurrency,
+    url,
+    startedServer: server !== undefined,
+    byFamily: {},
+    statuses: {},
+    sending: {},
+    failures: [],
+    failureKinds: {},
+    serverProblems,
+    healthz: { probes: 0, latenciesMs: [], failures: [] },
+    slowest: [],
+    skippedSeeds: skipped,
   };
   const started = performance.now();
   const deadline = options.durationMs === undefined ? Infinity : started + options.durationMs;
@@ -156,12 +173,19 @@ function statusKey(outcome: Outcome): string {
 
 async function record(result: FuzzResult, fuzzCase: FuzzCase, outcome: Outcome, problems: Problem[], outDir: string | undefined, url: string): Promise<void> {
   const key = statusKey(outcome);
-  const family = (result.byFamily[fuzzCase.family] ??= { inputs: 0, statuses: {}, failures: 0 });
+  result.byFamily[fuzzCase.family] ??= { inputs: 0, statuses: {}, failures: 0 };
+  const family = result.byFamily[fuzzCase.family]!;
   family.inputs++;
   family.statuses[key] = (family.statuses[key] ?? 0) + 1;
   result.statuses[key] = (result.statuses[key] ?? 0) + 1;
   const { request: sent, expect } = fuzzCase;
-  for (const way of [fuzzCase.transport, sent.framing === 'chunked' ? 'chunked' : 'content-length', sent.client, `output ${expect.output}`, expect.invalidParams.length ? 'invalid query' : 'valid query']) {
+  for (const way of [
+    fuzzCase.transport,
+    sent.framing === 'chunked' ? 'chunked' : 'content-length',
+    sent.client,
+    `output ${expect.output}`,
+    expect.invalidParams.length ? 'invalid query' : 'valid query',
+  ]) {
     result.sending[way] = (result.sending[way] ?? 0) + 1;
   }
   const status = outcome.kind === 'answer' ? outcome.answer.status : null;
@@ -174,8 +198,20 @@ async function record(result: FuzzResult, fuzzCase: FuzzCase, outcome: Outcome, 
   for (const kind of new Set(problems.map((p) => p.kind))) result.failureKinds[kind] = (result.failureKinds[kind] ?? 0) + 1;
   const { request } = fuzzCase;
   const failure: FuzzFailure = {
-    index: fuzzCase.index, seed: fuzzCase.seed, family: fuzzCase.family, problems, status, steps: fuzzCase.steps,
-    request: { path: request.path, transport: fuzzCase.transport, framing: request.framing, client: request.client, contentType: request.headers['content-type'] ?? '', bytes: request.body.length },
+    index: fuzzCase.index,
+    seed: fuzzCase.seed,
+    family: fuzzCase.family,
+    problems,
+    status,
+    steps: fuzzCase.steps,
+    request: {
+      path: request.path,
+      transport: fuzzCase.transport,
+      framing: request.framing,
+      client: request.client,
+      contentType: request.headers['content-type'] ?? '',
+      bytes: request.body.length,
+    },
   };
   if (outDir) failure.savedAs = await saveInput(outDir, fuzzCase, failure, result.seed, url);
   result.failures.push(failure);
@@ -187,10 +223,14 @@ async function saveInput(outDir: string, fuzzCase: FuzzCase, failure: FuzzFailur
   const file = `${base}.bin`;
   await writeFile(file, fuzzCase.image);
   const type = fuzzCase.request.headers['content-type'] ?? '';
-  const curl = fuzzCase.transport === 'multipart'
-    ? `curl -sS -F 'file=@${file}' '${url}${fuzzCase.request.path}'`
-    : `curl -sS --data-binary @'${file}' -H 'content-type: ${type}' '${url}${fuzzCase.request.path}'`;
+  const curl =
+    fuzzCase.transport === 'multipart'
+      ? `curl -sS -F 'file=@${file}' '${url}${fuzzCase.request.path}'`
+      : `curl -sS --data-binary @'${file}' -H 'content-type: ${type}' '${url}${fuzzCase.request.path}'`;
   const replay = `npm run fuzz -- --seed ${runSeed} --case ${fuzzCase.index}`;
-  await writeFile(`${base}.json`, `${JSON.stringify({ ...failure, savedAs: file, headers: fuzzCase.request.headers, expected: fuzzCase.expect, replay, curl }, null, 2)}\n`);
+  await writeFile(
+    `${base}.json`,
+    `${JSON.stringify({ ...failure, savedAs: file, headers: fuzzCase.request.headers, expected: fuzzCase.expect, replay, curl }, null, 2)}\n`,
+  );
   return file;
 }

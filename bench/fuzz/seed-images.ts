@@ -28,7 +28,8 @@ function pixels(width: number, height: number, channels: number, salt: number): 
     for (let x = 0; x < width; x++) {
       for (let c = 0; c < channels; c++) {
         state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-        const base = c === 0 ? (x * 255) / width : c === 1 ? (y * 255) / height : c === 2 ? ((x + y) * 128) / (width + height) + salt * 9 : 255 - (x * 200) / width;
+        const base =
+          c === 0 ? (x * 255) / width : c === 1 ? (y * 255) / height : c === 2 ? ((x + y) * 128) / (width + height) + salt * 9 : 255 - (x * 200) / width;
         out[(y * width + x) * channels + c] = (base + (state >>> 28) - 8 + 256) & 255;
       }
     }
@@ -41,7 +42,13 @@ function raw(width: number, height: number, channels: 1 | 2 | 3 | 4, salt = 1): 
 }
 
 async function animated(width: number, height: number, frames: number, channels: 3 | 4): Promise<Sharp> {
-  const pages = await Promise.all(Array.from({ length: frames }, (_, i) => raw(width, height, channels, i + 1).png().toBuffer()));
+  const pages = await Promise.all(
+    Array.from({ length: frames }, (_, i) =>
+      raw(width, height, channels, i + 1)
+        .png()
+        .toBuffer(),
+    ),
+  );
   return sharp(pages, { join: { animated: true } });
 }
 
@@ -62,7 +69,13 @@ const RECIPES: Recipe[] = [
   { name: 'jpeg-progressive', format: 'jpeg', width: 64, height: 48, make: () => raw(64, 48, 3, 2).jpeg({ progressive: true, quality: 80 }).toBuffer() },
   { name: 'jpeg-gray', format: 'jpeg', width: W, height: H, make: () => raw(W, H, 1).toColourspace('b-w').jpeg().toBuffer() },
   { name: 'jpeg-cmyk', format: 'jpeg', width: W, height: H, make: () => raw(W, H, 3, 3).toColourspace('cmyk').jpeg().toBuffer() },
-  { name: 'jpeg-420-large', format: 'jpeg', width: 320, height: 240, make: () => raw(320, 240, 3, 4).jpeg({ quality: 70, chromaSubsampling: '4:2:0' }).toBuffer() },
+  {
+    name: 'jpeg-420-large',
+    format: 'jpeg',
+    width: 320,
+    height: 240,
+    make: () => raw(320, 240, 3, 4).jpeg({ quality: 70, chromaSubsampling: '4:2:0' }).toBuffer(),
+  },
   { name: 'png-rgb8', format: 'png', width: W, height: H, make: () => raw(W, H, 3).png().toBuffer() },
   { name: 'png-rgba8', format: 'png', width: W, height: H, make: () => raw(W, H, 4).png().toBuffer() },
   { name: 'png-rgb16', format: 'png', width: W, height: H, make: () => raw(W, H, 3, 5).toColourspace('rgb16').png().toBuffer() },

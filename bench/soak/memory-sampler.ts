@@ -63,7 +63,10 @@ export function sampleMemory(pid: number | undefined, baseUrl: string, intervalM
     while (!stopped) {
       const due = performance.now() + intervalMs;
       const t = (performance.now() - started) / 1000;
-      const [proc, metrics] = await Promise.all([pid === undefined ? { rssMiB: null, hwmMiB: null } : readProcMemory(pid), getText(`${baseUrl}/metrics`, intervalMs)]);
+      const [proc, metrics] = await Promise.all([
+        pid === undefined ? { rssMiB: null, hwmMiB: null } : readProcMemory(pid),
+        getText(`${baseUrl}/metrics`, intervalMs),
+      ]);
       const heap = metrics === null ? null : metricValue(metrics, 'nodejs_heap_size_used_bytes');
       const external = metrics === null ? null : metricValue(metrics, 'nodejs_external_memory_bytes');
       samples.push({ t, ...proc, heapUsedMiB: heap === null ? null : heap / MiB, externalMiB: external === null ? null : external / MiB });

@@ -139,7 +139,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sources = { seeds, confusions: makeConfusions(seeds) };
 
   // The container image's allocator setting, so RSS behaves as in a pod.
-  const env = { MALLOC_ARENA_MAX: '2', CONCURRENCY: String(concurrency), MAX_QUEUE: String(maxQueue), MAX_UPLOAD_BYTES: String(maxUploadBytes), ...options.serverEnv };
+  const env = {
+    MALLOC_ARENA_MAX: '2',
+    CONCURRENCY: String(concurrency),
+    MAX_QUEUE: String(maxQueue),
+    MAX_UPLOAD_BYTES: String(maxUploadBytes),
+    ...options.serverEnv,
+  };
   let server: ServerProcess | undefined;
   if (!options.url) server = await startServer({ env });
   const url = options.url ?? server!.url;
@@ -159,12 +165,36 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sampler = sampleMemory(pid, url, options.sampleIntervalMs ?? 1000);
 
   const result: SoakResult = {
-    seed: options.seed, plannedMs: durationMs, durationMs: 0, connections, url, startedServer: server !== undefined,
-    server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env }, mix: mixShares,
-    requests: 0, statuses: {}, byKind: {}, failureKinds: {}, failureCount: 0, failures: [], serverProblems,
-    healthz: { probes: 0, latenciesMs: [], failures: [] }, samples: [],
-    memory: { rssStartMiB: null, rssPeakMiB: null, rssEndMiB: null, hwmEndMiB: null, heapStartMiB: null, heapEndMiB: null, rssSlopeMiBPerMin: null, rssFloorSlopeMiBPerMin: null, heapSlopeMiBPerMin: null },
-    maxSlopeMiBPerMin: options.maxSlopeMiBPerMin ?? 10, verdict: 'unknown',
+    seed: options.seed,
+    plannedMs: durationMs,
+    durationMs: 0,
+    connections,
+    url,
+    startedServer: server !== undefined,
+    server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env },
+    mix: mixShares,
+    requests: 0,
+    statuses: {},
+    byKind: {},
+    failureKinds: {},
+    failureCount: 0,
+    failures: [],
+    serverProblems,
+    healthz: { probes: 0, latenciesMs: [], failures: [] },
+    samples: [],
+    memory: {
+      rssStartMiB: null,
+      rssPeakMiB: null,
+      rssEndMiB: null,
+      hwmEndMiB: null,
+      heapStartMiB: null,
+      heapEndMiB: null,
+      rssSlopeMiBPerMin: null,
+      rssFloorSlopeMiBPerMin: null,
+      heapSlopeMiBPerMin: null,
+    },
+    maxSlopeMiBPerMin: options.maxSlopeMiBPerMin ?? 10,
+    verdict: 'unknown',
   };
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const started = performance.now();
@@ -176,12 +206,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const rss = sampler.samples[sampler.samples.length - 1]?.rssMiB;
     if (rss != null && rss > maxRssMiB && !stopEarly) {
       stopEarly = true;
-      serverProblems.push({ kind: 'memory', detail: `VmRSS reached ${rss.toFixed(0)} MiB, over the ${maxRssMiB} MiB cap, after ${((performance.now() - started) / 1000).toFixed(0)} s: soak stopped early` });
+      serverProblems.push({
+        kind: 'memory',
+        detail: `VmRSS reached ${rss.toFixed(0)} MiB, over the ${maxRssMiB} MiB cap, after ${((performance.now() - started) / 1000).toFixed(0)} s: soak stopped early`,
+      });
     }
   }, 250);
   const ticker = setInterval(() => {
     const last = sampler.samples[sampler.samples.length - 1];
-    options.onTick?.({ seconds: (performance.now() - started) / 1000, requests: result.requests, statuses: { ...result.statuses }, rssMiB: last?.rssMiB ?? null, failures: result.failureCount });
+    options.onTick?.({
+      seconds: (performance.now() - started) / 1000,
+      requests: result.requests,
+      statuses: { ...result.statuses },
+      rssMiB: last?.rssMiB ?? null,
+      failures: result.failureCount,
+    });
     if (server) server.logs.length = 0; // the helper keeps every log line; a soak would pile them up
   }, 10_000);
   const loop = async () => {
@@ -191,16 +230,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       result.requests++;
       const key = statusKey(outcome);
       result.statuses[key] = (result.statuses[key] ?? 0) + 1;
-      const byKind = (result.byKind[planned.kind] ??= {});
+      result.byKind[planned.kind] ??= {};
+      const byKind = result.byKind[planned.kind]!;
       byKind[key] = (byKind[key] ?? 0) + 1;
       const problems = dead ? [] : checkOutcome(outcome, planned.expect, { alsoAllowed: [503] });
       if (problems.length > 0) {
         result.failureCount++;
         for (const kind of new Set(problems.map((p) => p.kind))) result.failureKinds[kind] = (result.failureKinds[kind] ?? 0) + 1;
         const { request } = planned;
-        if (result.failures.length < 50) result.failures.push({ kind: planned.kind, label: planned.label, path: request.path, client: request.client, framing: request.framing, bytes: request.body.length, problems });
+        if (result.failures.length < 50)
+          result.failures.push({
+            kind: planned.kind,
+            label: planned.label,
+            path: request.path,
+            client: request.client,
+            framing: request.framing,
+            bytes: request.body.length,
+            problems,
+          });
       }
-      if (outcome.kind === 'answer' && outcome.answer.status === 503) await new Promise((r) => setTimeout(r, retryPause(outcome.answer.headers['retry-after'], options.retryPauseMs)));
+      if (outcome.kind === 'answer' && outcome.answer.status === 503)
+        await new Promise((r) => setTimeout(r, retryPause(outcome.answer.headers['retry-after'], options.retryPauseMs)));
     }
   };
   try {

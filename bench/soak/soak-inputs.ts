@@ -61,15 +61,46 @@ export async function makeSoakImages(largeBytes: number): Promise<SoakImage[]> {
   const frames = await Promise.all([1, 2, 3, 4].map((salt) => photo(200, 150, 3, salt).png().toBuffer()));
   const list: Array<Omit<SoakImage, 'bytes'> & { make: () => Promise<Buffer> }> = [
     { name: 'jpeg 225×225', width: 225, height: 225, format: 'jpeg', weight: 6, make: () => photo(225, 225, 3, 1).jpeg().toBuffer() },
-    { name: 'jpeg 1280×720 progressive', width: 1280, height: 720, format: 'jpeg', weight: 3, make: () => photo(1280, 720, 3, 2).jpeg({ progressive: true }).toBuffer() },
+    {
+      name: 'jpeg 1280×720 progressive',
+      width: 1280,
+      height: 720,
+      format: 'jpeg',
+      weight: 3,
+      make: () => photo(1280, 720, 3, 2).jpeg({ progressive: true }).toBuffer(),
+    },
     { name: 'png 512×512 noise', width: 512, height: 512, format: 'png', weight: 3, make: () => noise(512, 512, 3).png().toBuffer() },
-    { name: 'png 400×300 rgba16', width: 400, height: 300, format: 'png', weight: 2, make: () => photo(400, 300, 4, 4).toColourspace('rgb16').png().toBuffer() },
+    {
+      name: 'png 400×300 rgba16',
+      width: 400,
+      height: 300,
+      format: 'png',
+      weight: 2,
+      make: () => photo(400, 300, 4, 4).toColourspace('rgb16').png().toBuffer(),
+    },
     { name: 'png 300×200 palette', width: 300, height: 200, format: 'png', weight: 2, make: () => photo(300, 200, 3, 5).png({ palette: true }).toBuffer() },
     { name: 'webp 800×600', width: 800, height: 600, format: 'webp', weight: 2, make: () => photo(800, 600, 3, 6).webp().toBuffer() },
-    { name: 'gif 200×150 animated ×4', width: 200, height: 150, format: 'gif', weight: 2, make: () => sharp(frames, { join: { animated: true } }).gif().toBuffer() },
+    {
+      name: 'gif 200×150 animated ×4',
+      width: 200,
+      height: 150,
+      format: 'gif',
+      weight: 2,
+      make: () =>
+        sharp(frames, { join: { animated: true } })
+          .gif()
+          .toBuffer(),
+    },
     { name: 'tiff 640×480 lzw', width: 640, height: 480, format: 'tiff', weight: 2, make: () => photo(640, 480, 3, 7).tiff({ compression: 'lzw' }).toBuffer() },
     { name: 'avif 320×240', width: 320, height: 240, format: 'avif', weight: 1, make: () => photo(320, 240, 3, 8).avif({ effort: 0 }).toBuffer() },
-    { name: `png ${side}×${side} noise (large upload)`, width: side, height: side, format: 'png', weight: 0, make: () => noise(side, side, 9).png({ compressionLevel: 1 }).toBuffer() },
+    {
+      name: `png ${side}×${side} noise (large upload)`,
+      width: side,
+      height: side,
+      format: 'png',
+      weight: 0,
+      make: () => noise(side, side, 9).png({ compressionLevel: 1 }).toBuffer(),
+    },
   ];
   return Promise.all(list.map(async ({ make, ...image }) => ({ ...image, bytes: await make() })));
 }
@@ -102,9 +133,18 @@ function baseExpect(statuses: number[], rule: string, output: Expectation['outpu
 /** Request number `n` of a soak seeded with `seed`. */
 export function planRequest(seed: number, n: number, images: readonly SoakImage[], sources: CaseSources, mix: SoakMix): SoakRequest {
   const rng = new Prng((seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
-  const kind = rng.weighted<SoakKind>([['large', mix.large], ['bad', mix.bad], ['oversized', mix.oversized], ['valid', Math.max(0, 1 - mix.large - mix.bad - mix.oversized)]]);
+  const kind = rng.weighted<SoakKind>([
+    ['large', mix.large],
+    ['bad', mix.bad],
+    ['oversized', mix.oversized],
+    ['valid', Math.max(0, 1 - mix.large - mix.bad - mix.oversized)],
+  ]);
   const client = rng.chance(mix.writeFirst) ? 'write-first' : 'keep-alive';
-  const output = rng.weighted<Expectation['output']>([['json', mix.outputs.json], ['csv', mix.outputs.csv], ['png', mix.outputs.png]]);
+  const output = rng.weighted<Expectation['output']>([
+    ['json', mix.outputs.json],
+    ['csv', mix.outputs.csv],
+    ['png', mix.outputs.png],
+  ]);
   // Charts of many sizes, as different users ask for them (or of a few, with chartSizes).
   const chart = chartSize(rng, seed, mix.chartSizes);
   const params = new URLSearchParams({ format: output });
@@ -141,7 +181,11 @@ export function planRequest(seed: number, n: number, images: readonly SoakImage[
   const headers: Record<string, string> = {};
   if (multipart) {
     const boundary = `----soak${n.toString(16)}`;
-    body = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="soak.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), body, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="soak.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      body,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
     headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   } else headers['content-type'] = 'application/octet-stream';
   const framing = kind === 'oversized' && rng.chance(0.5) ? 'chunked' : 'length';

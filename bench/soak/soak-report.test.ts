@@ -6,7 +6,15 @@ import { metricValue, slope } from './memory-sampler.ts';
 import { SOAK_BEGIN, SOAK_END, replaceSoakSection } from './soak-report.ts';
 
 test('slope of points on y = 3x + 7 is 3, and of fewer than two points 0', () => {
-  assert.equal(slope([[0, 7], [1, 10], [2, 13], [10, 37]]), 3);
+  assert.equal(
+    slope([
+      [0, 7],
+      [1, 10],
+      [2, 13],
+      [10, 37],
+    ]),
+    3,
+  );
   assert.equal(slope([[5, 1]]), 0);
 });
 

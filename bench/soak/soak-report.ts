@@ -21,14 +21,20 @@ function verdictText(result: SoakResult): string {
   const { memory } = result;
   if (result.verdict === 'unknown') return 'unknown (too few memory samples)';
   const floor = memory.rssFloorSlopeMiBPerMin;
-  const what = floor !== null ? `VmRSS floor rises ${floor.toFixed(1)} MiB/min` : memory.rssSlopeMiBPerMin !== null ? `VmRSS rises ${memory.rssSlopeMiBPerMin.toFixed(1)} MiB/min` : `heap rises ${memory.heapSlopeMiBPerMin!.toFixed(1)} MiB/min`;
+  const what =
+    floor !== null
+      ? `VmRSS floor rises ${floor.toFixed(1)} MiB/min`
+      : memory.rssSlopeMiBPerMin !== null
+        ? `VmRSS rises ${memory.rssSlopeMiBPerMin.toFixed(1)} MiB/min`
+        : `heap rises ${memory.heapSlopeMiBPerMin!.toFixed(1)} MiB/min`;
   return `${result.verdict === 'growing' ? 'GROWING' : 'flat'}: ${what} over the last half (limit ${result.maxSlopeMiBPerMin} MiB/min)`;
 }
 
 function problemLines(result: SoakResult, limit: number): string[] {
   const lines = result.serverProblems.slice(0, limit).map((p) => `[${p.kind}] ${p.detail}`);
   for (const f of result.failures.slice(0, limit)) {
-    for (const p of f.problems) lines.push(`[${p.kind}] ${f.kind} ${f.label}, ${(f.bytes / 1024 / 1024).toFixed(2)} MiB ${f.framing} via ${f.client}, POST ${f.path}: ${p.detail}`);
+    for (const p of f.problems)
+      lines.push(`[${p.kind}] ${f.kind} ${f.label}, ${(f.bytes / 1024 / 1024).toFixed(2)} MiB ${f.framing} via ${f.client}, POST ${f.path}: ${p.detail}`);
   }
   return lines;
 }
@@ -53,7 +59,9 @@ function rssTrail(result: SoakResult, step: number): string {
 /** The summary for a terminal. */
 export function formatSoakSummary(result: SoakResult): string {
   const seconds = result.durationMs / 1000;
-  const ok = Object.entries(result.statuses).filter(([k]) => /^2/.test(k)).reduce((s, [, v]) => s + v, 0);
+  const ok = Object.entries(result.statuses)
+    .filter(([k]) => /^2/.test(k))
+    .reduce((s, [, v]) => s + v, 0);
   const { server, mix, memory } = result;
   const lines = [
     `soak: ${seconds.toFixed(0)} s, seed ${result.seed}, ${result.connections} connections against ${result.startedServer ? 'a server started from source' : 'target'} ${result.url} (CONCURRENCY ${server.concurrency}, MAX_QUEUE ${server.maxQueue}, MAX_UPLOAD_BYTES ${server.maxUploadBytes})`,
@@ -72,7 +80,14 @@ export function formatSoakSummary(result: SoakResult): string {
   const failing = result.failureCount + result.serverProblems.length;
   if (failing === 0) lines.push('', `PASS: every answer as the contract says; memory ${result.verdict}`);
   else {
-    lines.push('', `FAIL: ${result.failureCount} failing requests${result.serverProblems.length ? `, ${result.serverProblems.length} server problem${result.serverProblems.length === 1 ? '' : 's'}` : ''}; by kind: ${FAILURE_KINDS.filter((k) => result.failureKinds[k]).map((k) => `${k} ${result.failureKinds[k]}`).join(', ')}`);
+    lines.push(
+      '',
+      `FAIL: ${result.failureCount} failing requests${result.serverProblems.length ? `, ${result.serverProblems.length} server problem${result.serverProblems.length === 1 ? '' : 's'}` : ''}; by kind: ${FAILURE_KINDS.filter(
+        (k) => result.failureKinds[k],
+      )
+        .map((k) => `${k} ${result.failureKinds[k]}`)
+        .join(', ')}`,
+    );
     for (const line of problemLines(result, 15)) lines.push(`  ${line}`);
   }
   return `${lines.join('\n')}\n`;
@@ -90,7 +105,9 @@ export interface Machine {
 export function renderSoakSection(result: SoakResult, command: string, machine: Machine): string {
   const { server, mix, memory } = result;
   const seconds = result.durationMs / 1000;
-  const ok = Object.entries(result.statuses).filter(([k]) => /^2/.test(k)).reduce((s, [, v]) => s + v, 0);
+  const ok = Object.entries(result.statuses)
+    .filter(([k]) => /^2/.test(k))
+    .reduce((s, [, v]) => s + v, 0);
   const table = (rows: string[][]) => rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
   const lines = [
     SOAK_BEGIN,
@@ -98,9 +115,13 @@ export function renderSoakSection(result: SoakResult, command: string, machine: 
     '',
     `Measured ${machine.when} on ${machine.cpus}, Node ${machine.node}, ${machine.sharp}; ${machine.load}.`,
     `Command: \`${command}\` (the machine to itself while it ran).`,
-    `Server: ${result.startedServer ? '`server/main.ts` started by the soak (from source, under tsx)' : `target ${result.url}`} with ${Object.entries(server.env).map(([k, v]) => `${k}=${v}`).join(' ') || `CONCURRENCY ${server.concurrency}, MAX_QUEUE ${server.maxQueue}`}.`,
+    `Server: ${result.startedServer ? '`server/main.ts` started by the soak (from source, under tsx)' : `target ${result.url}`} with ${
+      Object.entries(server.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || `CONCURRENCY ${server.concurrency}, MAX_QUEUE ${server.maxQueue}`
+    }.`,
     `Load: ${result.connections} closed-loop connections (capacity is CONCURRENCY + MAX_QUEUE = ${server.concurrency + server.maxQueue}, so some requests are refused with 503; a loop waits as Retry-After says, 1 s, after a 503) for ${seconds.toFixed(0)} s${result.plannedMs - result.durationMs > 2000 ? ` (of ${(result.plannedMs / 1000).toFixed(0)} s planned: stopped early, see the failures)` : ''}, seed ${result.seed}. ` +
-      `Mix: valid images of 9 kinds (JPEG, PNG 8/16-bit/palette, WebP, animated GIF, TIFF, AVIF; 225² to 1280×720) with outputs json/csv/png ${outputsText(result)} and ${mix.chartSizes > 0 ? `charts of ${mix.chartSizes} fixed sizes` : 'charts of a random size each'} (200-1600 × 100-800); large uploads (a ${'~'}${(server.maxUploadBytes * 0.6 / 1024 / 1024).toFixed(0)} MiB noise PNG) ${pct(mix.large)}; bad inputs from the fuzz ${pct(mix.bad)}; oversized uploads (over MAX_UPLOAD_BYTES, half chunked) ${pct(mix.oversized)}; ${pct(mix.writeFirst)} of requests from a client that writes its whole body before reading (\`Connection: close\`, like Python's urllib).`,
+      `Mix: valid images of 9 kinds (JPEG, PNG 8/16-bit/palette, WebP, animated GIF, TIFF, AVIF; 225² to 1280×720) with outputs json/csv/png ${outputsText(result)} and ${mix.chartSizes > 0 ? `charts of ${mix.chartSizes} fixed sizes` : 'charts of a random size each'} (200-1600 × 100-800); large uploads (a ${'~'}${((server.maxUploadBytes * 0.6) / 1024 / 1024).toFixed(0)} MiB noise PNG) ${pct(mix.large)}; bad inputs from the fuzz ${pct(mix.bad)}; oversized uploads (over MAX_UPLOAD_BYTES, half chunked) ${pct(mix.oversized)}; ${pct(mix.writeFirst)} of requests from a client that writes its whole body before reading (\`Connection: close\`, like Python's urllib).`,
     `Memory: VmRSS and VmHWM from /proc/<pid>/status and the main thread's heap from /metrics, every second.`,
     '',
     table([['status', ...KINDS, 'total'], ['---', ...KINDS.map(() => '---:'), '---:'], ...statusRows(result)]),
@@ -116,7 +137,10 @@ export function renderSoakSection(result: SoakResult, command: string, machine: 
       ['main-thread heap, start → end', `${mib(memory.heapStartMiB)} → ${mib(memory.heapEndMiB)} MiB`],
       ['VmRSS slope, last half (all samples)', slopeText(memory.rssSlopeMiBPerMin)],
       ['VmRSS floor slope, last half (minimum of each 10 s)', slopeText(memory.rssFloorSlopeMiBPerMin)],
-      ['/healthz p99 / max', `${percentile(result.healthz.latenciesMs, 99).toFixed(1)} / ${Math.max(0, ...result.healthz.latenciesMs).toFixed(1)} ms (${result.healthz.failures.length} of ${result.healthz.probes} probes failed)`],
+      [
+        '/healthz p99 / max',
+        `${percentile(result.healthz.latenciesMs, 99).toFixed(1)} / ${Math.max(0, ...result.healthz.latenciesMs).toFixed(1)} ms (${result.healthz.failures.length} of ${result.healthz.probes} probes failed)`,
+      ],
       ['verdict on growth', verdictText(result)],
     ]),
     '',
@@ -126,7 +150,14 @@ export function renderSoakSection(result: SoakResult, command: string, machine: 
   const failing = result.failureCount + result.serverProblems.length;
   if (failing === 0) lines.push('Failures: none: every answer was one the contract allows.');
   else {
-    lines.push(`Failures: ${result.failureCount} requests (${FAILURE_KINDS.filter((k) => result.failureKinds[k]).map((k) => `${k} ${result.failureKinds[k]}`).join(', ')})${result.serverProblems.length ? ` and ${result.serverProblems.length} server problem${result.serverProblems.length === 1 ? '' : 's'}` : ''}. First ones:`, '');
+    lines.push(
+      `Failures: ${result.failureCount} requests (${FAILURE_KINDS.filter((k) => result.failureKinds[k])
+        .map((k) => `${k} ${result.failureKinds[k]}`)
+        .join(
+          ', ',
+        )})${result.serverProblems.length ? ` and ${result.serverProblems.length} server problem${result.serverProblems.length === 1 ? '' : 's'}` : ''}. First ones:`,
+      '',
+    );
     const seen = new Set<string>();
     for (const line of problemLines(result, 50)) {
       const shape = line.replace(/\d+(\.\d+)?/g, 'N');
