@@ -72,7 +72,23 @@ const RAW_TYPES = [
   'image/x-anything',
   'application/octet-stream',
 ];
-const ACCEPTS = [undefined, 'application/json', '*/*', 'image/png', 'text/csv', 'text/html,image/png;q=0.9', 'text/csv;q=0.5, application/json'];
+// Accept headers and the output content negotiation picks for each, worked out by hand: the
+// highest q among application/json, image/png and text/csv (the most specific range that
+// matches each), q=0 excluded, JSON when nothing matches or all tie.
+const ACCEPTS: ReadonlyArray<readonly [string | undefined, Expectation['output']]> = [
+  [undefined, 'json'],
+  ['application/json', 'json'],
+  ['*/*', 'json'],
+  ['image/png', 'png'],
+  ['text/csv', 'csv'],
+  ['image/*', 'png'],
+  ['text/html,image/png;q=0.9', 'png'],
+  ['text/csv;q=0.5, application/json', 'json'],
+  ['text/*;q=0.8, */*;q=0.1', 'csv'],
+  ['application/json;q=0, image/png;q=0.2', 'png'],
+  ['image/png;q=0', 'json'],
+  ['text/html', 'json'],
+];
 
 /**
  * Builds case `index` of a run seeded with `runSeed`; the same arguments give the same case.
@@ -128,9 +144,9 @@ export function makeCase(runSeed: number, index: number, sources: CaseSources): 
 
   const query: QueryPlan = randomQuery(rng, !fixed);
   const headers: Record<string, string> = {};
-  const accept = rng.pick(ACCEPTS);
+  const [accept, acceptOutput] = rng.pick(ACCEPTS);
   if (accept) headers.accept = accept;
-  const output = query.format ?? acceptOutput(accept);
+  const output = query.format ?? acceptOutput;
   let requestId: string | undefined;
   if (rng.chance(0.1)) {
     requestId = `fuzz-${seed.toString(16)}`;
@@ -175,13 +191,6 @@ export function makeCase(runSeed: number, index: number, sources: CaseSources): 
     ...(requestId ? { requestId } : {}),
   };
   return { index, seed, family, kind, steps, image, transport, request: { path, headers, body, framing, client }, expect, bodyExpect: { statuses, rule } };
-}
-
-function acceptOutput(accept: string | undefined): Expectation['output'] {
-  const header = (accept ?? '').toLowerCase();
-  if (header.includes('image/png')) return 'png';
-  if (header.includes('text/csv')) return 'csv';
-  return 'json';
 }
 
 export { QUERY_PARAMS };
