@@ -13,7 +13,7 @@ import { makeConfusions } from '../bench/fuzz/confusions.ts';
 import { makeCase } from '../bench/fuzz/fuzz-case.ts';
 
 const SEED = 11;
-const COUNT = 320;
+const COUNT = 300;
 let result: FuzzResult;
 
 before(async () => {
