@@ -96,7 +96,9 @@ const barMs = await medianMs(ROUNDS, () => renderChartPng(chartConfig(series, { 
 log('');
 log('| chart (one core) | median ms | target |');
 log('|---|---:|---|');
-log(`| default 800×400 line chart, 4 channels, render + PNG encode | ${chartMs.toFixed(1)} | ≤ 10 ms: ${chartMs <= 10 ? 'met' : `missed by ${(chartMs - 10).toFixed(1)} ms`} |`);
+log(
+  `| default 800×400 line chart, 4 channels, render + PNG encode | ${chartMs.toFixed(1)} | ≤ 10 ms: ${chartMs <= 10 ? 'met' : `missed by ${(chartMs - 10).toFixed(1)} ms`} |`,
+);
 log(`| 800×400 bar chart, log scale, 4 × 256 bars | ${barMs.toFixed(1)} | — |`);
 
 // 3. Decode (header check + decode to raw, as the server does), per image size.

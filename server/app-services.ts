@@ -1,41 +1,41 @@
-// What the app's routes share: configuration, the worker pool, admission, metrics, logging
+// What the app's routes share: configuration, admission, the image threads, metrics, logging
 // and the lifecycle flags that /readyz and shutdown use.
 import type { Config } from './config.ts';
 import { Admission } from './http/admission.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createHistogramPool, type HistogramPool } from './worker/worker-pool.ts';
+import { createImagePool, type ImagePool } from './worker/image-pool.ts';
 
 export interface Lifecycle {
-  /** True once the workers are warm; /readyz answers 503 before. */
+  /** True once the image threads are warm; /readyz answers 503 before. */
   ready: boolean;
   /** True from SIGTERM: /readyz answers 503 while requests are still served. */
   draining: boolean;
-  /** True once the listener is closed: requests still arriving on open connections get 503. */
+  /** True once the listener is closed: answers carry `Connection: close`. */
   closed: boolean;
 }
 
 export interface AppServices {
   config: Config;
   admission: Admission;
-  pool: HistogramPool;
+  images: ImagePool;
   metrics: Metrics;
   logger: Logger;
   lifecycle: Lifecycle;
 }
 
-/** Creates the services for `config`; the pool's threads start now and warm up in the background. */
-export function createServices(config: Config, overrides: Partial<Pick<AppServices, 'logger' | 'pool'>> = {}): AppServices {
-  const admission = new Admission(config.concurrency, config.maxQueue);
+/** Creates the services for `config`; the image threads start now and warm up in the background. */
+export function createServices(config: Config, overrides: Partial<Pick<AppServices, 'logger' | 'images'>> = {}): AppServices {
+  const admission = new Admission({ concurrency: config.concurrency, maxQueue: config.maxQueue, maxWaiting: config.maxWaiting });
   const lifecycle: Lifecycle = { ready: false, draining: false, closed: false };
-  const pool = overrides.pool ?? createHistogramPool(config.concurrency);
-  void pool.ready().then(() => {
+  const images = overrides.images ?? createImagePool(config.concurrency);
+  void images.ready().then(() => {
     lifecycle.ready = true;
   });
   return {
     config,
     admission,
-    pool,
+    images,
     metrics: createMetrics(() => admission.stats),
     logger: overrides.logger ?? createLogger(config.logLevel, { servedBy: config.podName }),
     lifecycle,

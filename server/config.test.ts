@@ -12,7 +12,12 @@ function docTable(name: string): string[][] {
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('|---'))
     .slice(1)
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 }
 
 test('serves on 0.0.0.0:8080 with the documented defaults when nothing is set', () => {

@@ -1,7 +1,9 @@
 // Server configuration: one pure function from environment variables to a frozen, validated
-// object. Every problem is reported at once so a bad Deployment fails with one clear message.
+// object, built on one zod schema. Every problem is reported at once, so a bad Deployment fails
+// with one clear message.
 import { availableParallelism, hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 
 export interface Config {
   readonly port: number;
@@ -10,6 +12,16 @@ export interface Config {
   readonly maxPixels: number;
   readonly concurrency: number;
   readonly maxQueue: number;
+  /** Requests held beyond the queue with their body unread (TCP backpressure) before 503. */
+  readonly maxWaiting: number;
+  /** Longest a held request waits for a place in the queue before 503. */
+  readonly waitTimeoutMs: number;
+  /** Slowest average upload rate tolerated once an upload has run for UPLOAD_RATE_GRACE_MS. */
+  readonly uploadMinBytesPerSec: number;
+  /** Longest pause between two pieces of an upload. */
+  readonly uploadIdleTimeoutMs: number;
+  /** Longest time a client may take to send the request line and headers. */
+  readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly shutdownGraceMs: number;
   /** Time between SIGTERM and closing the listener, so endpoints can drop the pod first. */
@@ -24,6 +36,11 @@ export interface Config {
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** An upload is judged on its average rate only after it has run this long. */
+export const UPLOAD_RATE_GRACE_MS = 2_000;
+/** Shortest API_TOKEN accepted: shorter tokens are guessable. */
+export const MIN_TOKEN_LENGTH = 16;
 
 interface IntegerSpec {
   readonly min: number;
@@ -41,7 +58,36 @@ export const INTEGER_VARIABLES: Readonly<Record<string, IntegerSpec>> = {
   MAX_UPLOAD_BYTES: { min: 1, max: 1024 * MiB, fallback: () => 25 * MiB, key: 'maxUploadBytes', description: 'largest accepted upload body, in bytes' },
   MAX_PIXELS: { min: 1, max: 1_000_000_000, fallback: () => 50_000_000, key: 'maxPixels', description: 'largest width × height (× frames) decoded' },
   CONCURRENCY: { min: 1, max: 256, fallback: () => containerCpus(), key: 'concurrency', description: 'images processed at once' },
-  MAX_QUEUE: { min: 0, max: 100_000, fallback: () => 64, key: 'maxQueue', description: 'requests waiting for a slot before 503' },
+  MAX_QUEUE: {
+    min: 0,
+    max: 100_000,
+    fallback: () => 64,
+    key: 'maxQueue',
+    description: 'admitted requests waiting (uploading or queued) for a processing slot',
+  },
+  MAX_WAITING: {
+    min: 0,
+    max: 100_000,
+    fallback: () => 256,
+    key: 'maxWaiting',
+    description: 'further requests held with their body unread until the queue has room, before 503',
+  },
+  WAIT_TIMEOUT_MS: {
+    min: 0,
+    max: 3_600_000,
+    fallback: () => 5_000,
+    key: 'waitTimeoutMs',
+    description: 'longest a held request waits for room in the queue before 503',
+  },
+  UPLOAD_MIN_BYTES_PER_SEC: {
+    min: 0,
+    max: 1024 * MiB,
+    fallback: () => 64 * 1024,
+    key: 'uploadMinBytesPerSec',
+    description: 'slowest average upload rate after the first 2 s (0: no minimum)',
+  },
+  UPLOAD_IDLE_TIMEOUT_MS: { min: 100, max: 3_600_000, fallback: () => 5_000, key: 'uploadIdleTimeoutMs', description: 'longest pause within an upload' },
+  HEADERS_TIMEOUT_MS: { min: 100, max: 3_600_000, fallback: () => 10_000, key: 'headersTimeoutMs', description: 'time limit for the request line and headers' },
   REQUEST_TIMEOUT_MS: { min: 100, max: 3_600_000, fallback: () => 30_000, key: 'requestTimeoutMs', description: 'time limit for one request' },
   SHUTDOWN_GRACE_MS: { min: 0, max: 3_600_000, fallback: () => 25_000, key: 'shutdownGraceMs', description: 'longest drain after SIGTERM before exit' },
   SHUTDOWN_DELAY_MS: { min: 0, max: 600_000, fallback: () => 3_000, key: 'shutdownDelayMs', description: 'time still accepting connections after SIGTERM' },
@@ -66,42 +112,83 @@ export class ConfigError extends Error {
   }
 }
 
+const unset = (raw: string | undefined) => raw === undefined || raw.trim() === '';
+
+const integer = (name: string, spec: IntegerSpec) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (unset(raw)) return spec.fallback();
+      const text = raw!.trim();
+      const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (Number.isSafeInteger(value) && value >= spec.min && value <= spec.max) return value;
+      ctx.addIssue({ code: 'custom', message: `Expected integer between ${spec.min} and ${spec.max} for ${name} but received "${raw}"` });
+      return z.NEVER;
+    });
+
+const EnvSchema = z.object({
+  ...Object.fromEntries(Object.entries(INTEGER_VARIABLES).map(([name, spec]) => [name, integer(name, spec)])),
+  HOST: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const host = raw?.trim() || '0.0.0.0';
+      if (!/\s/.test(host)) return host;
+      ctx.addIssue({ code: 'custom', message: `Expected a host name or address for HOST but received "${raw}"` });
+      return z.NEVER;
+    }),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const level = (raw?.trim() || 'info').toLowerCase();
+      if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+      ctx.addIssue({ code: 'custom', message: `Expected one of ${LOG_LEVELS.join(', ')} for LOG_LEVEL but received "${raw}"` });
+      return z.NEVER;
+    }),
+  // A token that cannot be typed back exactly (a Secret written with a trailing newline) would
+  // make every request 401; a short one is guessable. Refuse both at start.
+  API_TOKEN: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (/[^\x21-\x7e]/.test(raw)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Expected API_TOKEN without spaces, newlines or other non-printable characters (a Secret written with a trailing newline?)',
+        });
+        return z.NEVER;
+      }
+      if (raw.length < MIN_TOKEN_LENGTH) {
+        ctx.addIssue({ code: 'custom', message: `Expected API_TOKEN of at least ${MIN_TOKEN_LENGTH} characters but received ${raw.length}` });
+        return z.NEVER;
+      }
+      return raw;
+    }),
+  POD_NAME: z.string().optional(),
+  CORS_ORIGIN: z.string().optional(),
+});
+
 /**
  * Validates `env` and returns the frozen configuration. Unset or empty variables take their
  * defaults (PORT 8080, HOST 0.0.0.0, MAX_UPLOAD_BYTES 25 MiB, MAX_PIXELS 50 000 000,
- * CONCURRENCY = container CPUs, MAX_QUEUE 64, REQUEST_TIMEOUT_MS 30000, SHUTDOWN_GRACE_MS 25000).
+ * CONCURRENCY = container CPUs, MAX_QUEUE 64, MAX_WAITING 256, REQUEST_TIMEOUT_MS 30000, …).
  * @throws {ConfigError} listing every invalid variable.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const problems: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(INTEGER_VARIABLES)) {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') {
-      values[spec.key] = spec.fallback();
-      continue;
-    }
-    const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < spec.min || value > spec.max) {
-      problems.push(`Expected integer between ${spec.min} and ${spec.max} for ${name} but received "${raw}"`);
-    } else {
-      values[spec.key] = value;
-    }
-  }
-  const logLevel = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    problems.push(`Expected one of ${LOG_LEVELS.join(', ')} for LOG_LEVEL but received "${env.LOG_LEVEL}"`);
-  }
-  const host = env.HOST?.trim() || '0.0.0.0';
-  if (/\s/.test(host)) problems.push(`Expected a host name or address for HOST but received "${env.HOST}"`);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const vars = parsed.data as Record<string, unknown> & z.output<typeof EnvSchema>;
+  const integers = Object.fromEntries(Object.entries(INTEGER_VARIABLES).map(([name, spec]) => [spec.key, vars[name]]));
   return Object.freeze({
-    ...(values as Pick<Config, (typeof INTEGER_VARIABLES)[string]['key']>),
-    host,
-    podName: env.POD_NAME?.trim() || hostname(),
-    logLevel: logLevel as LogLevel,
-    apiToken: env.API_TOKEN || undefined,
-    corsOrigin: env.CORS_ORIGIN?.trim() || undefined,
+    ...(integers as Pick<Config, (typeof INTEGER_VARIABLES)[string]['key']>),
+    host: vars.HOST,
+    podName: vars.POD_NAME?.trim() || hostname(),
+    logLevel: vars.LOG_LEVEL,
+    apiToken: vars.API_TOKEN,
+    corsOrigin: vars.CORS_ORIGIN?.trim() || undefined,
   }) as Config;
 }
 

@@ -1,6 +1,7 @@
 // The error table: every error the API can answer with, its HTTP status, and the one class
-// routes throw. Also maps sharp/libvips messages to these codes.
+// routes throw; the image domain's errors are given their code here, at the HTTP edge.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ImageError } from './image/image-error.ts';
 
 /** code → HTTP status and what it means (docs/api.md's error table is checked against this). */
 export const ERROR_TABLE = {
@@ -8,12 +9,17 @@ export const ERROR_TABLE = {
   UNAUTHORIZED: { status: 401, when: '`API_TOKEN` is set and the request lacks `Authorization: Bearer <token>`' },
   NOT_FOUND: { status: 404, when: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, when: 'the route exists but not for this method' },
-  PAYLOAD_TOO_LARGE: { status: 413, when: 'body over `MAX_UPLOAD_BYTES`, refused while streaming' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'not an image sharp can decode (text, zip, unknown bytes)' },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    when: 'headers slower than `HEADERS_TIMEOUT_MS`; an upload slower than `UPLOAD_MIN_BYTES_PER_SEC` or pausing longer than `UPLOAD_IDLE_TIMEOUT_MS`',
+  },
+  HEADERS_TOO_LARGE: { status: 431, when: "request line and headers over Node's limit (16 KiB)" },
+  PAYLOAD_TOO_LARGE: { status: 413, when: 'body over `MAX_UPLOAD_BYTES`: refused from Content-Length before reading, else while streaming' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'not an image format the service decodes (text, zip, SVG, PDF, unknown bytes)' },
   UNPROCESSABLE_IMAGE: { status: 422, when: 'truncated or corrupt image; width × height (× frames) over `MAX_PIXELS`' },
-  OVERLOADED: { status: 503, when: 'queue full: answered at once with `Retry-After`' },
+  OVERLOADED: { status: 503, when: 'queue and waiting room full, or no room in the queue within `WAIT_TIMEOUT_MS`; with `Retry-After`' },
   TIMEOUT: { status: 504, when: 'processing exceeded `REQUEST_TIMEOUT_MS`' },
-  INTERNAL: { status: 500, when: 'a bug: never for bad input' },
+  INTERNAL: { status: 500, when: 'a fault of the server (a bug, out of memory): never for bad input; logged with the request id' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; when: string }>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -37,37 +43,7 @@ export function errorBody(error: ApiError, requestId: string) {
   return { error: { code: error.code, message: error.message, requestId } };
 }
 
-/** Formats a byte count for messages: "31.2 MiB", "512 KiB", "100 bytes". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${trim(bytes / (1024 * 1024))} MiB`;
-  if (bytes >= 1024) return `${trim(bytes / 1024)} KiB`;
-  return `${bytes} bytes`;
-}
-
-function trim(value: number): string {
-  return value.toFixed(1).replace(/\.0$/, '');
-}
-
-// libvips/sharp messages (sharp src/common.cc, libvips foreign loaders) and what they mean here.
-const SHARP_MESSAGES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
-  [/unsupported image format/i, 'UNSUPPORTED_MEDIA_TYPE', 'the upload is not an image format this service decodes (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF)'],
-  [/exceeds pixel limit/i, 'UNPROCESSABLE_IMAGE', 'the image has more pixels than the limit'],
-  [/premature end|truncated|unexpected end|not enough data|end of (file|stream)|out of data|short read/i, 'UNPROCESSABLE_IMAGE', 'the image data is truncated'],
-  [/corrupt|invalid|bad |error|failed|read|decode|load/i, 'UNPROCESSABLE_IMAGE', 'the image data is corrupt'],
-];
-
-/**
- * Maps an error thrown by sharp while reading an upload to an ApiError. Anything sharp throws
- * for input is the input's fault (415 or 422), so this never yields a 500.
- */
-export function mapSharpError(error: unknown, maxPixels: number): ApiError {
-  if (error instanceof ApiError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  const firstLine = detail.split('\n').find((line) => line.trim() !== '') ?? detail;
-  for (const [pattern, code, summary] of SHARP_MESSAGES) {
-    if (!pattern.test(detail)) continue;
-    const suffix = code === 'UNPROCESSABLE_IMAGE' && /pixel limit/i.test(detail) ? ` of ${maxPixels}` : '';
-    return new ApiError(code, `${summary}${suffix} (decoder said: ${firstLine.trim()})`);
-  }
-  return new ApiError('UNPROCESSABLE_IMAGE', `the image could not be decoded (decoder said: ${firstLine.trim()})`);
+/** The HTTP error for an error of the image domain. */
+export function apiErrorFromImage(error: ImageError): ApiError {
+  return new ApiError(error.kind === 'unsupported' ? 'UNSUPPORTED_MEDIA_TYPE' : 'UNPROCESSABLE_IMAGE', error.message);
 }

@@ -1,7 +1,8 @@
-// Structured logs: one JSON object per line on stdout, filtered by LOG_LEVEL.
+// Structured logs: one JSON object per line on stdout, filtered by LOG_LEVEL, written by pino
+// through an asynchronous destination, so a slow log reader never stalls the event loop (a
+// synchronous write to a full pipe would). The buffer is bounded: past it, lines are dropped.
+import pino from 'pino';
 import type { LogLevel } from './config.ts';
-
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type LogFields = Record<string, unknown>;
 
@@ -10,14 +11,39 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Writes out what is buffered, synchronously (before process.exit). */
+  flush(): void;
 }
 
+/** Lines buffered while the reader is slow, in bytes, before new lines are dropped. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+
 /** A logger writing lines such as {"level":"info","time":"…","msg":"listening","port":8080}. */
-export function createLogger(level: LogLevel, base: LogFields = {}, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const threshold = RANK[level];
-  const log = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: LogFields) => {
-    if (RANK[lvl] < threshold) return;
-    write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), ...base, msg, ...fields })}\n`);
+export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1): Logger {
+  const destination = pino.destination({ dest: fd, sync: false, maxLength: MAX_BUFFERED });
+  // A closed stdout (a log reader gone, `| head`) must not crash the server: drop the lines.
+  destination.on('error', () => {});
+  const log = pino(
+    {
+      level,
+      base,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  return {
+    debug: (msg, fields) => log.debug(fields ?? {}, msg),
+    info: (msg, fields) => log.info(fields ?? {}, msg),
+    warn: (msg, fields) => log.warn(fields ?? {}, msg),
+    error: (msg, fields) => log.error(fields ?? {}, msg),
+    flush: () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // nothing to flush, or stdout is gone
+      }
+    },
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

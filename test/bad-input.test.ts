@@ -11,7 +11,9 @@ let server: ServerProcess;
 let goodPng: Buffer;
 before(async () => {
   server = await startServer();
-  goodPng = await fromRaw(noise(16, 16, 3)).png().toBuffer();
+  goodPng = await fromRaw(noise(16, 16, 3))
+    .png()
+    .toBuffer();
 });
 after(() => server.stop());
 
@@ -46,7 +48,12 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const zipBytes = Buffer.concat([Buffer.from('PK\x03\x04', 'binary'), Buffer.alloc(200, 7)]);
@@ -62,22 +69,111 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'an empty raw body', body: async () => ({ body: '', type: 'image/png' }), status: 400, code: 'BAD_REQUEST', message: /body is empty/ },
-  { name: 'multipart without a file field', body: async () => multipart([{ field: 'note', body: 'hello' }]), status: 400, code: 'BAD_REQUEST', message: /multipart field "file".*"note"/ },
-  { name: 'multipart with the image under another field name', body: async () => multipart([{ field: 'image', file: 'a.png', body: goodPng }]), status: 400, code: 'BAD_REQUEST', message: /multipart field "file"/ },
-  { name: 'multipart with two files', body: async () => multipart([{ field: 'file', file: 'a.png', body: goodPng }, { field: 'file', file: 'b.png', body: goodPng }]), status: 400, code: 'BAD_REQUEST', message: /more than one file/ },
-  { name: 'multipart without a boundary', body: async () => ({ body: 'whatever', type: 'multipart/form-data' }), status: 400, code: 'BAD_REQUEST', message: /malformed multipart/ },
-  { name: 'multipart cut off before its closing boundary', body: async () => ({ body: multipart([{ field: 'file', file: 'a.png', body: goodPng }]).body.subarray(0, 200), type: multipart([]).type }), status: 400, code: 'BAD_REQUEST', message: /multipart/ },
-  { name: 'a text file named .jpg', body: async () => multipart([{ field: 'file', file: 'photo.jpg', body: 'just some text, not an image\n'.repeat(20) }]), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: /not an image format.*JPEG, PNG/ },
-  { name: 'zip bytes named .jpg', body: async () => multipart([{ field: 'file', file: 'photo.jpg', body: zipBytes }]), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: /not an image format/ },
-  { name: 'an SVG (vector, not decoded)', body: async () => ({ body: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>', type: 'image/svg+xml' }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: /SVG image; expected JPEG/ },
-  { name: 'a truncated JPEG', body: async () => truncated(await fromRaw(gradient(200, 200)).jpeg().toBuffer()), status: 422, code: 'UNPROCESSABLE_IMAGE', message: /truncated|corrupt/ },
-  { name: 'a truncated PNG', body: async () => truncated(await fromRaw(noise(200, 200, 3)).png().toBuffer()), status: 422, code: 'UNPROCESSABLE_IMAGE', message: /truncated|corrupt/ },
-  { name: 'a PNG whose header declares 100000 × 100000 pixels', body: async () => ({ body: pngHeaderOnly(100_000, 100_000), type: 'image/png' }), status: 422, code: 'UNPROCESSABLE_IMAGE', message: /100000 × 100000 = 10000000000 pixels; the limit is 50000000/ },
+  {
+    name: 'multipart without a file field',
+    body: async () => multipart([{ field: 'note', body: 'hello' }]),
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /multipart field "file".*"note"/,
+  },
+  {
+    name: 'multipart with the image under another field name',
+    body: async () => multipart([{ field: 'image', file: 'a.png', body: goodPng }]),
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /multipart field "file"/,
+  },
+  {
+    name: 'multipart with two files',
+    body: async () =>
+      multipart([
+        { field: 'file', file: 'a.png', body: goodPng },
+        { field: 'file', file: 'b.png', body: goodPng },
+      ]),
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /more than one file/,
+  },
+  {
+    name: 'multipart without a boundary',
+    body: async () => ({ body: 'whatever', type: 'multipart/form-data' }),
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /malformed multipart/,
+  },
+  {
+    name: 'multipart cut off before its closing boundary',
+    body: async () => ({ body: multipart([{ field: 'file', file: 'a.png', body: goodPng }]).body.subarray(0, 200), type: multipart([]).type }),
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /multipart/,
+  },
+  {
+    name: 'a text file named .jpg',
+    body: async () => multipart([{ field: 'file', file: 'photo.jpg', body: 'just some text, not an image\n'.repeat(20) }]),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: /not an image format.*JPEG, PNG/,
+  },
+  {
+    name: 'zip bytes named .jpg',
+    body: async () => multipart([{ field: 'file', file: 'photo.jpg', body: zipBytes }]),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: /not an image format/,
+  },
+  {
+    name: 'an SVG (vector, not decoded)',
+    body: async () => ({ body: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>', type: 'image/svg+xml' }),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: /SVG or XML text, a vector format; expected JPEG/,
+  },
+  {
+    name: 'a truncated JPEG',
+    body: async () => truncated(await fromRaw(gradient(200, 200)).jpeg().toBuffer()),
+    status: 422,
+    code: 'UNPROCESSABLE_IMAGE',
+    message: /truncated|corrupt/,
+  },
+  {
+    name: 'a truncated PNG',
+    body: async () =>
+      truncated(
+        await fromRaw(noise(200, 200, 3))
+          .png()
+          .toBuffer(),
+      ),
+    status: 422,
+    code: 'UNPROCESSABLE_IMAGE',
+    message: /truncated|corrupt/,
+  },
+  {
+    name: 'a PNG whose header declares 100000 × 100000 pixels',
+    body: async () => ({ body: pngHeaderOnly(100_000, 100_000), type: 'image/png' }),
+    status: 422,
+    code: 'UNPROCESSABLE_IMAGE',
+    message: /100000 × 100000 = 10000000000 pixels; the limit is 50000000/,
+  },
   { name: 'bins=0', query: '?bins=0', body: good, status: 400, code: 'BAD_REQUEST', message: /^Expected integer between 1 and 256 for bins but received "0"$/ },
   { name: 'bins=257', query: '?bins=257', body: good, status: 400, code: 'BAD_REQUEST', message: /for bins but received "257"/ },
   { name: 'bins=ten', query: '?bins=ten', body: good, status: 400, code: 'BAD_REQUEST', message: /for bins but received "ten"/ },
-  { name: 'channels=red,purple', query: '?channels=red,purple', body: good, status: 400, code: 'BAD_REQUEST', message: /for channels but received "red,purple"/ },
-  { name: 'format=gif', query: '?format=gif', body: good, status: 400, code: 'BAD_REQUEST', message: /Expected one of json, png, csv for format but received "gif"/ },
+  {
+    name: 'channels=red,purple',
+    query: '?channels=red,purple',
+    body: good,
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /for channels but received "red,purple"/,
+  },
+  {
+    name: 'format=gif',
+    query: '?format=gif',
+    body: good,
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /Expected one of json, png, csv for format but received "gif"/,
+  },
   { name: 'width=10', query: '?format=png&width=10', body: good, status: 400, code: 'BAD_REQUEST', message: /between 200 and 4000 for width/ },
   { name: 'height=99999', query: '?height=99999', body: good, status: 400, code: 'BAD_REQUEST', message: /between 100 and 3000 for height/ },
   { name: 'scale=cubic', query: '?scale=cubic', body: good, status: 400, code: 'BAD_REQUEST', message: /linear, log for scale/ },
@@ -104,7 +200,11 @@ async function assertStillServing() {
 for (const c of cases) {
   test(`rejects ${c.name} with ${c.status} ${c.code}`, async () => {
     const { body, type } = await c.body();
-    const res = await fetch(`${server.url}/v1/histogram${c.query ?? ''}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': type } });
+    const res = await fetch(`${server.url}/v1/histogram${c.query ?? ''}`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      headers: { 'content-type': type },
+    });
     const json = (await res.json()) as ErrorJson;
     assert.equal(res.status, c.status, JSON.stringify(json));
     assert.equal(json.error.code, c.code);

@@ -14,7 +14,7 @@ import { startServer } from './helpers/server-process.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 test('a 503 from an overloaded server is answered by a retry after Retry-After', async (t) => {
-  const server = await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '0' } });
+  const server = await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '0', MAX_WAITING: '0' } });
   t.after(() => server.stop());
   const dir = await mkdtemp(join(tmpdir(), 'client-retry-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -33,12 +33,17 @@ function nodeCommand(image: ReplayedImage, args?: string[]): [string, string[]] 
   return [process.execPath, rest];
 }
 
-before(() => {
-  const started = Date.now();
-  images.server = replayDockerfile(repo, 'Dockerfile.server', log);
-  images.client = replayDockerfile(repo, 'Dockerfile.client', log);
-  log(`replay: both file sets ready in ${((Date.now() - started) / 1000).toFixed(1)} s; not replayed: ${[...new Set([...images.server.skipped, ...images.client.skipped])].join(' | ')}`);
-}, { timeout: 600_000 });
+before(
+  () => {
+    const started = Date.now();
+    images.server = replayDockerfile(repo, 'Dockerfile.server', log);
+    images.client = replayDockerfile(repo, 'Dockerfile.client', log);
+    log(
+      `replay: both file sets ready in ${((Date.now() - started) / 1000).toFixed(1)} s; not replayed: ${[...new Set([...images.server.skipped, ...images.client.skipped])].join(' | ')}`,
+    );
+  },
+  { timeout: 600_000 },
+);
 
 let serverStarted: Promise<{ url: string; proc: ChildProcess }> | undefined;
 
@@ -46,13 +51,23 @@ let serverStarted: Promise<{ url: string; proc: ChildProcess }> | undefined;
 function replayedServer(): Promise<{ url: string; proc: ChildProcess }> {
   serverStarted ??= new Promise((resolve, reject) => {
     const [bin, args] = nodeCommand(images.server);
-    const proc = spawn(bin, args, { cwd: images.server.dir, env: imageEnv(images.server, { HOST: '127.0.0.1', PORT: '0', POD_NAME: 'replay', SHUTDOWN_DELAY_MS: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(bin, args, {
+      cwd: images.server.dir,
+      env: imageEnv(images.server, { HOST: '127.0.0.1', PORT: '0', POD_NAME: 'replay', SHUTDOWN_DELAY_MS: '0' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     server = { url: '', proc };
     let stderr = '';
     proc.stderr!.on('data', (c) => (stderr += c));
     const timer = setTimeout(() => reject(new Error(`replayed server did not listen in 60 s\n${stderr}`)), 60_000);
     createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const entry = (() => { try { return JSON.parse(line) as { msg?: string; port?: number }; } catch { return {}; } })();
+      const entry = (() => {
+        try {
+          return JSON.parse(line) as { msg?: string; port?: number };
+        } catch {
+          return {};
+        }
+      })();
       if (entry.msg === 'listening' && typeof entry.port === 'number') {
         clearTimeout(timer);
         server = { url: `http://127.0.0.1:${entry.port}`, proc };
@@ -78,7 +93,9 @@ after(async () => {
 
 test('both runtime stages hold production dependencies only (no package the lockfile marks dev)', () => {
   const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  const devOnly = Object.entries(lock.packages).filter(([path, p]) => path !== '' && p.dev).map(([path]) => path);
+  const devOnly = Object.entries(lock.packages)
+    .filter(([path, p]) => path !== '' && p.dev)
+    .map(([path]) => path);
   assert.ok(devOnly.length > 0, 'the lockfile marks dev-only packages');
   for (const image of [images.server, images.client]) {
     for (const path of devOnly) assert.ok(!existsSync(join(image.dir, path)), `${path} is dev-only but installed`);
@@ -103,7 +120,9 @@ test('the replayed server answers /healthz and becomes ready', async () => {
 
 test('the replayed server counts a solid 4×2 rgb(255,0,10) PNG exactly', async () => {
   const { url } = await replayedServer();
-  const png = await sharp({ create: { width: 4, height: 2, channels: 3, background: { r: 255, g: 0, b: 10 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 4, height: 2, channels: 3, background: { r: 255, g: 0, b: 10 } } })
+    .png()
+    .toBuffer();
   const res = await fetch(`${url}/v1/histogram`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
   assert.equal(res.status, 200);
   const body = (await res.json()) as { pixels: number; channels: Record<string, { counts: number[] }> };
@@ -115,7 +134,9 @@ test('the replayed server counts a solid 4×2 rgb(255,0,10) PNG exactly', async 
 
 test('the replayed server renders the PNG chart (canvas works from the production install)', async () => {
   const { url } = await replayedServer();
-  const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
   const res = await fetch(`${url}/v1/histogram?format=png&width=400&height=200`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
   assert.equal(res.status, 200);
   const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();

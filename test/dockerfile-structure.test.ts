@@ -8,7 +8,10 @@ import { copyPaths, dockerignore, execForm, last, parseDockerfile } from './help
 
 const ignored = dockerignore('.dockerignore');
 
-for (const [file, entry] of [['Dockerfile.server', 'dist/server/main.js'], ['Dockerfile.client', 'dist/client/main.js']] as const) {
+for (const [file, entry] of [
+  ['Dockerfile.server', 'dist/server/main.js'],
+  ['Dockerfile.client', 'dist/client/main.js'],
+] as const) {
   const stages = parseDockerfile(file);
   const runtime = stages.at(-1)!;
 

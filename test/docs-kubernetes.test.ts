@@ -9,7 +9,12 @@ import { findResource, kustomizeUnavailable, readYamlDocuments, renderKustomizat
 import { parseClientArgs } from './helpers/k8s-cli-parse.ts';
 
 const KUBERNETES_DOC = 'docs/kubernetes.md';
-const ALL_DOCS = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const ALL_DOCS = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Shell lines of the fenced sh/bash blocks of `markdown`, continuation lines joined, comments dropped. */
 function shellLines(markdown: string): string[] {
@@ -21,19 +26,29 @@ function shellLines(markdown: string): string[] {
 
 const text = readFileSync(KUBERNETES_DOC, 'utf8');
 const resources = kustomizeUnavailable ? [] : renderKustomization('k8s');
-const KINDS: Record<string, string> = { deploy: 'Deployment', deployment: 'Deployment', job: 'Job', hpa: 'HorizontalPodAutoscaler', svc: 'Service', service: 'Service', pdb: 'PodDisruptionBudget', configmap: 'ConfigMap', ingress: 'Ingress' };
+const KINDS: Record<string, string> = {
+  deploy: 'Deployment',
+  deployment: 'Deployment',
+  job: 'Job',
+  hpa: 'HorizontalPodAutoscaler',
+  svc: 'Service',
+  service: 'Service',
+  pdb: 'PodDisruptionBudget',
+  configmap: 'ConfigMap',
+  ingress: 'Ingress',
+};
 const commands = shellLines(text);
 
 test(`${KUBERNETES_DOC} has shell commands to check`, () => {
   assert.ok(commands.length >= 20, `found only ${commands.length} commands`);
 });
 
-test('every namespace in the commands is the base\'s or ingress-nginx\'s', { skip: kustomizeUnavailable }, () => {
+test("every namespace in the commands is the base's or ingress-nginx's", { skip: kustomizeUnavailable }, () => {
   const namespace = findResource(resources, 'Namespace').metadata.name;
   for (const m of text.matchAll(/(?:-n|--namespace) ([\w-]+)/g)) assert.ok([namespace, 'ingress-nginx'].includes(m[1]!), m[0]);
 });
 
-test('every kind/name in a command exists in the rendered base (or is ingress-nginx\'s controller)', { skip: kustomizeUnavailable }, () => {
+test("every kind/name in a command exists in the rendered base (or is ingress-nginx's controller)", { skip: kustomizeUnavailable }, () => {
   for (const line of commands) {
     for (const m of line.matchAll(/(?<![\w/.-])(deploy|deployment|job|hpa|svc|service|pdb|configmap|ingress)\/([\w-]+)/g)) {
       if (line.includes('-n ingress-nginx')) {
@@ -42,9 +57,14 @@ test('every kind/name in a command exists in the rendered base (or is ingress-ng
       }
       findResource(resources, KINDS[m[1]!]!, m[2]);
     }
-    for (const m of line.matchAll(/\b(?:delete|patch|get|describe) (deploy|deployment|job|hpa|svc|service|pdb|configmap|ingress) ([\w-]+)/g)) findResource(resources, KINDS[m[1]!]!, m[2]);
+    for (const m of line.matchAll(/\b(?:delete|patch|get|describe) (deploy|deployment|job|hpa|svc|service|pdb|configmap|ingress) ([\w-]+)/g))
+      findResource(resources, KINDS[m[1]!]!, m[2]);
     for (const m of line.matchAll(/job-name=([\w-]+)/g)) findResource(resources, 'Job', m[1]);
-    for (const m of line.matchAll(/-l app\.kubernetes\.io\/name=([\w-]+)/g)) assert.ok(resources.some((r) => r.metadata.labels?.['app.kubernetes.io/name'] === m[1]), m[0]);
+    for (const m of line.matchAll(/-l app\.kubernetes\.io\/name=([\w-]+)/g))
+      assert.ok(
+        resources.some((r) => r.metadata.labels?.['app.kubernetes.io/name'] === m[1]),
+        m[0],
+      );
   }
 });
 
@@ -71,8 +91,10 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-test('every client command line in the README and docs/ parses with the client\'s own yargs definition', async () => {
-  const lines = ALL_DOCS.flatMap((file) => shellLines(readFileSync(file, 'utf8'))).flatMap((line) => line.split(/\|/)).map((l) => l.trim());
+test("every client command line in the README and docs/ parses with the client's own yargs definition", async () => {
+  const lines = ALL_DOCS.flatMap((file) => shellLines(readFileSync(file, 'utf8')))
+    .flatMap((line) => line.split(/\|/))
+    .map((l) => l.trim());
   let checked = 0;
   for (const line of lines) {
     const words = shellWords(line);

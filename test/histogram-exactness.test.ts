@@ -3,6 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import type { HistogramResponse } from '../server/histogram/histogram-response.ts';
+import type { ChannelSummary } from '../server/histogram/histogram-summary.ts';
 import { startServer, type ServerProcess } from './helpers/server-process.ts';
 import { referenceHistogram, referenceRebin, pillowAvailable, pillowLumaHistogram } from './helpers/reference-histogram.ts';
 import { decodeForReference, fromRaw, gradient, noise, solid, type RawImage } from './helpers/synthetic-images.ts';
@@ -26,18 +28,7 @@ function expectedCounts(image: RawImage): Counts {
   return out;
 }
 
-interface HistogramJson {
-  width: number;
-  height: number;
-  pixels: number;
-  format: string;
-  bins: number;
-  frames?: number;
-  luma: string;
-  histogram: number[];
-  channels: Record<string, { counts: number[]; mean: number; min: number; max: number }>;
-  servedBy: string;
-}
+type HistogramJson = HistogramResponse & { channels: Record<string, ChannelSummary> };
 
 let sendCount = 0;
 /** Posts `bytes` alternately as multipart `file` and as the raw body. */
@@ -65,7 +56,11 @@ function assertExact(json: HistogramJson, expected: Counts, width: number, heigh
   assert.deepEqual(Object.keys(json.channels).sort(), Object.keys(expected).sort());
   for (const [name, counts] of Object.entries(expected)) {
     assert.deepEqual(json.channels[name]!.counts, counts, `channel ${name}`);
-    assert.equal(json.channels[name]!.counts.reduce((a, b) => a + b, 0), json.pixels, `${name} sums to pixels`);
+    assert.equal(
+      json.channels[name]!.counts.reduce((a, b) => a + b, 0),
+      json.pixels,
+      `${name} sums to pixels`,
+    );
   }
   assert.deepEqual(json.histogram, expected.luma, 'histogram is the luma counts');
 }
@@ -78,7 +73,12 @@ const lossless: Array<{ name: string; image: RawImage; encode: (image: RawImage)
   { name: 'a 61×37 RGBA noise PNG (alpha its own channel)', image: noise(61, 37, 4, 3), encode: (i) => fromRaw(i).png().toBuffer(), format: 'png' },
   { name: 'a 33×17 grayscale noise PNG', image: noise(33, 17, 1, 4), encode: (i) => fromRaw(i).toColourspace('b-w').png().toBuffer(), format: 'png' },
   { name: 'a 9×5 gray+alpha noise PNG', image: noise(9, 5, 2, 5), encode: (i) => fromRaw(i).toColourspace('b-w').png().toBuffer(), format: 'png' },
-  { name: 'a 16-bit RGB PNG reduced to its 8-bit values', image: noise(20, 11, 3, 6), encode: (i) => fromRaw(i).toColourspace('rgb16').png().toBuffer(), format: 'png' },
+  {
+    name: 'a 16-bit RGB PNG reduced to its 8-bit values',
+    image: noise(20, 11, 3, 6),
+    encode: (i) => fromRaw(i).toColourspace('rgb16').png().toBuffer(),
+    format: 'png',
+  },
   { name: 'a lossless WebP', image: noise(31, 29, 3, 8), encode: (i) => fromRaw(i).webp({ lossless: true }).toBuffer(), format: 'webp' },
   { name: 'a lossless RGBA WebP', image: noise(16, 16, 4, 9), encode: (i) => fromRaw(i).webp({ lossless: true, exact: true }).toBuffer(), format: 'webp' },
   { name: 'an uncompressed TIFF', image: noise(40, 30, 3, 10), encode: (i) => fromRaw(i).tiff({ compression: 'none' }).toBuffer(), format: 'tiff' },
@@ -98,9 +98,18 @@ for (const { name, image, encode, format } of lossless) {
 }
 
 test('counts a solid 4×2 rgb(255,0,10) image as 8 in one bin per channel (by hand)', async () => {
-  const json = await post(await fromRaw(solid(4, 2, [255, 0, 10])).png().toBuffer());
+  const json = await post(
+    await fromRaw(solid(4, 2, [255, 0, 10]))
+      .png()
+      .toBuffer(),
+  );
   // luma = (19595·255 + 38470·0 + 7471·10 + 32768) >> 16 = 5104203 >> 16 = 77
-  for (const [channel, value] of [['red', 255], ['green', 0], ['blue', 10], ['luma', 77]] as const) {
+  for (const [channel, value] of [
+    ['red', 255],
+    ['green', 0],
+    ['blue', 10],
+    ['luma', 77],
+  ] as const) {
     assert.equal(json.channels[channel]!.counts[value], 8, channel);
     assert.equal(json.channels[channel]!.mean, value);
   }
@@ -109,12 +118,42 @@ test('counts a solid 4×2 rgb(255,0,10) image as 8 in one bin per channel (by ha
 // Lossy or converting encoders: the expected pixels are what sharp decodes in the test.
 const decoded: Array<{ name: string; encode: () => Promise<Buffer>; format: string; gray?: boolean }> = [
   { name: 'a JPEG', encode: () => fromRaw(gradient(123, 45)).jpeg({ quality: 80 }).toBuffer(), format: 'jpeg' },
-  { name: 'a progressive JPEG', encode: () => fromRaw(noise(64, 48, 3, 11)).jpeg({ progressive: true }).toBuffer(), format: 'jpeg' },
-  { name: 'a grayscale JPEG', encode: () => fromRaw(noise(50, 20, 1, 12)).toColourspace('b-w').jpeg().toBuffer(), format: 'jpeg', gray: true },
+  {
+    name: 'a progressive JPEG',
+    encode: () =>
+      fromRaw(noise(64, 48, 3, 11))
+        .jpeg({ progressive: true })
+        .toBuffer(),
+    format: 'jpeg',
+  },
+  {
+    name: 'a grayscale JPEG',
+    encode: () =>
+      fromRaw(noise(50, 20, 1, 12))
+        .toColourspace('b-w')
+        .jpeg()
+        .toBuffer(),
+    format: 'jpeg',
+    gray: true,
+  },
   { name: 'a CMYK JPEG converted to sRGB', encode: () => fromRaw(gradient(64, 16)).toColourspace('cmyk').jpeg().toBuffer(), format: 'jpeg' },
   { name: 'a lossy WebP', encode: () => fromRaw(gradient(77, 33)).webp({ quality: 70 }).toBuffer(), format: 'webp' },
-  { name: 'a palette PNG of noise', encode: () => fromRaw(noise(40, 40, 3, 13)).png({ palette: true, colours: 64 }).toBuffer(), format: 'png' },
-  { name: 'a GIF of noise', encode: () => fromRaw(noise(30, 20, 3, 14)).gif().toBuffer(), format: 'gif' },
+  {
+    name: 'a palette PNG of noise',
+    encode: () =>
+      fromRaw(noise(40, 40, 3, 13))
+        .png({ palette: true, colours: 64 })
+        .toBuffer(),
+    format: 'png',
+  },
+  {
+    name: 'a GIF of noise',
+    encode: () =>
+      fromRaw(noise(30, 20, 3, 14))
+        .gif()
+        .toBuffer(),
+    format: 'gif',
+  },
   { name: 'an AVIF', encode: () => fromRaw(gradient(96, 64)).avif({ quality: 60 }).toBuffer(), format: 'avif' },
 ];
 
@@ -133,7 +172,9 @@ test('counts only the first frame of an animated GIF and reports its frames', as
   const frame2 = solid(6, 4, [0, 0, 255]);
   const stacked: RawImage = { width: 6, height: 8, channels: 3, pixels: new Uint8Array([...frame1.pixels, ...frame2.pixels]) };
   // A real two-frame GIF: sharp writes frames when the raw input declares a page height.
-  const twoFrames = await sharp(stacked.pixels, { raw: { width: 6, height: 8, channels: 3, pageHeight: 4 } as never }).gif().toBuffer();
+  const twoFrames = await sharp(stacked.pixels, { raw: { width: 6, height: 8, channels: 3, pageHeight: 4 } as never })
+    .gif()
+    .toBuffer();
   const meta = await sharp(twoFrames).metadata();
   assert.equal(meta.pages, 2, 'the fixture really has two frames');
   const json = await post(twoFrames);
@@ -162,7 +203,9 @@ test('returns only the requested channels, in canonical order', async () => {
   assert.deepEqual(json.channels.alpha!.counts, expectedCounts(image).alpha);
 });
 
-test('luma equals Pillow convert("L").histogram() of the same pixels', { skip: pillowAvailable() ? false : 'needs Debian python3-pil (installed by .ci/run)' }, async () => {
+test('luma equals Pillow convert("L").histogram() of the same pixels', {
+  skip: pillowAvailable() ? false : 'needs Debian python3-pil (installed by .ci/run)',
+}, async () => {
   const image = noise(97, 89, 3, 23);
   const json = await post(await fromRaw(image).png().toBuffer());
   assert.deepEqual(json.histogram, pillowLumaHistogram(image.pixels, image.width, image.height));

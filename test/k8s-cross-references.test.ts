@@ -4,17 +4,41 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CONFIG_VARIABLES, loadConfig } from '../server/config.ts';
-import { containersOf, findResource, kustomizeUnavailable, podTemplate, readYamlDocuments, renderKustomization, type Container, type Resource } from './helpers/k8s-render.ts';
+import {
+  containersOf,
+  findResource,
+  kustomizeUnavailable,
+  podTemplate,
+  readYamlDocuments,
+  renderKustomization,
+  type Container,
+  type Resource,
+} from './helpers/k8s-render.ts';
 import { last, parseDockerfile } from './helpers/k8s-dockerfile.ts';
 
 describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable }, () => {
   const resources = renderKustomization('k8s');
   const deployment = findResource(resources, 'Deployment', 'histogram-server');
-  const service = findResource<{ spec: { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string | number }[] } }>(resources, 'Service', 'histogram-server');
+  const service = findResource<{ spec: { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string | number }[] } }>(
+    resources,
+    'Service',
+    'histogram-server',
+  );
   const configMap = findResource<{ data: Record<string, string> }>(resources, 'ConfigMap', 'histogram-server');
-  const ingress = findResource<{ spec: { ingressClassName: string; rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }[] } }[] } }>(resources, 'Ingress');
+  const ingress = findResource<{
+    spec: {
+      ingressClassName: string;
+      rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }[] } }[];
+    };
+  }>(resources, 'Ingress');
   const podLabels = (r: Resource) => (podTemplate(r)!.metadata as { labels: Record<string, string> }).labels;
-  const podSpec = (r: Resource) => podTemplate(r)!.spec as { terminationGracePeriodSeconds?: number; securityContext?: { runAsUser?: number; runAsNonRoot?: boolean }; volumes?: { name: string; emptyDir?: unknown }[]; topologySpreadConstraints?: { labelSelector: { matchLabels: Record<string, string> } }[] };
+  const podSpec = (r: Resource) =>
+    podTemplate(r)!.spec as {
+      terminationGracePeriodSeconds?: number;
+      securityContext?: { runAsUser?: number; runAsNonRoot?: boolean };
+      volumes?: { name: string; emptyDir?: unknown }[];
+      topologySpreadConstraints?: { labelSelector: { matchLabels: Record<string, string> } }[];
+    };
   const server = containersOf(deployment).find((c) => c.name === 'server')!;
   const config = configMap.data;
 
@@ -29,12 +53,13 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     return Number(m[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[m[2]!.toLowerCase()]!;
   }
 
-  test('the Service and the Deployment select the Deployment\'s own pod labels', () => {
+  test("the Service and the Deployment select the Deployment's own pod labels", () => {
     assert.ok(selects(service.spec.selector, podLabels(deployment)));
     const matchLabels = (deployment.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
     assert.ok(selects(matchLabels, podLabels(deployment)));
     // No other workload's pods fall under the Service (Jobs carry their own name label).
-    for (const r of resources.filter((x) => x !== deployment && podTemplate(x))) assert.ok(!selects(service.spec.selector, podLabels(r)), `${r.kind}/${r.metadata.name} would receive Service traffic`);
+    for (const r of resources.filter((x) => x !== deployment && podTemplate(x)))
+      assert.ok(!selects(service.spec.selector, podLabels(r)), `${r.kind}/${r.metadata.name} would receive Service traffic`);
   });
 
   test('the Ingress routes histogram.local on class nginx to an existing Service port that reaches the container port', () => {
@@ -45,11 +70,14 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
       const backend = findResource<typeof service>(resources, 'Service', path.backend.service.name);
       const port = backend.spec.ports.find((p) => p.name === path.backend.service.port.name || p.port === path.backend.service.port.number);
       assert.ok(port, `Service ${backend.metadata.name} has no port ${JSON.stringify(path.backend.service.port)}`);
-      assert.ok(server.ports!.some((p) => p.name === port.targetPort || p.containerPort === port.targetPort), `targetPort ${port.targetPort} is no container port`);
+      assert.ok(
+        server.ports!.some((p) => p.name === port.targetPort || p.containerPort === port.targetPort),
+        `targetPort ${port.targetPort} is no container port`,
+      );
     }
   });
 
-  test('the container port, the probes\' ports and the image\'s EXPOSE all equal PORT in the ConfigMap', () => {
+  test("the container port, the probes' ports and the image's EXPOSE all equal PORT in the ConfigMap", () => {
     const port = Number(config.PORT);
     const http = server.ports!.find((p) => p.name === 'http')!;
     assert.equal(http.containerPort, port);
@@ -68,7 +96,7 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     assert.equal(server.envFrom?.[0]?.configMapRef?.name, configMap.metadata.name);
   });
 
-  test('CONCURRENCY follows the container\'s CPU limit and POD_NAME comes from the downward API', () => {
+  test("CONCURRENCY follows the container's CPU limit and POD_NAME comes from the downward API", () => {
     const env = new Map(server.env!.map((e) => [e.name, e]));
     assert.deepEqual(env.get('CONCURRENCY')!.valueFrom, { resourceFieldRef: { containerName: 'server', resource: 'limits.cpu', divisor: '1' } });
     assert.deepEqual(env.get('POD_NAME')!.valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
@@ -76,7 +104,7 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     assert.ok((server.resources as { limits: { cpu: string } }).limits.cpu, 'a CPU limit must exist for CONCURRENCY to follow');
   });
 
-  test('the Ingress accepts any upload the server accepts and waits longer than the server\'s timeout', () => {
+  test("the Ingress accepts any upload the server accepts and waits longer than the server's timeout", () => {
     const annotations = ingress.metadata.annotations!;
     assert.ok(nginxBytes(annotations['nginx.ingress.kubernetes.io/proxy-body-size']!) >= Number(config.MAX_UPLOAD_BYTES));
     for (const name of ['proxy-read-timeout', 'proxy-send-timeout']) {
@@ -92,8 +120,11 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     assert.ok(podSpec(deployment).terminationGracePeriodSeconds! > needed, `${podSpec(deployment).terminationGracePeriodSeconds}s <= ${needed}s`);
   });
 
-  test('HPA, PDB and topology spread all point at the server\'s pods', () => {
-    const hpa = findResource<{ spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number } }>(resources, 'HorizontalPodAutoscaler');
+  test("HPA, PDB and topology spread all point at the server's pods", () => {
+    const hpa = findResource<{ spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number } }>(
+      resources,
+      'HorizontalPodAutoscaler',
+    );
     assert.deepEqual([hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name], ['Deployment', deployment.metadata.name]);
     assert.ok(hpa.spec.minReplicas <= hpa.spec.maxReplicas);
     assert.equal((deployment.spec as { replicas?: number }).replicas, undefined, 'replicas belong to the HPA');
@@ -102,7 +133,7 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     for (const c of podSpec(deployment).topologySpreadConstraints!) assert.ok(selects(c.labelSelector.matchLabels, podLabels(deployment)));
   });
 
-  test('every pod runs as the image\'s non-root user with a read-only root and /tmp on an emptyDir', () => {
+  test("every pod runs as the image's non-root user with a read-only root and /tmp on an emptyDir", () => {
     const uid = Number(last(parseDockerfile('Dockerfile.server').at(-1)!, 'USER')!.args.split(':')[0]);
     for (const r of resources.filter((x) => podTemplate(x))) {
       const spec = podSpec(r);
@@ -132,7 +163,7 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     assert.match(up, /kind load docker-image "\$SERVER_IMAGE" "\$CLIENT_IMAGE"/);
   });
 
-  test('the kind scripts\' label selectors split the base into the server part and the two Jobs', () => {
+  test("the kind scripts' label selectors split the base into the server part and the two Jobs", () => {
     const lib = readFileSync('scripts/kind-lib.sh', 'utf8');
     const selector = (name: string) => /'app\.kubernetes\.io\/component (in|notin) \(([^)]*)\)'/.exec(new RegExp(`^${name}=(.*)$`, 'm').exec(lib)![1]!)!;
     const matches = (name: string, r: Resource) => {
@@ -147,7 +178,11 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
 
   for (const dir of ['k8s', 'k8s/overlays/bench-x8']) {
     test(`the bench Job of ${dir} is Indexed with parallelism = completions = SHARD_COUNT`, () => {
-      const job = findResource<{ spec: { completionMode: string; parallelism: number; completions: number } }>(renderKustomization(dir), 'Job', 'histogram-bench');
+      const job = findResource<{ spec: { completionMode: string; parallelism: number; completions: number } }>(
+        renderKustomization(dir),
+        'Job',
+        'histogram-bench',
+      );
       assert.equal(job.spec.completionMode, 'Indexed');
       assert.equal(job.spec.parallelism, job.spec.completions);
       const bench = containersOf(job).find((c) => c.name === 'bench') as Container;

@@ -55,7 +55,9 @@ for (const dir of KUSTOMIZATIONS) {
 }
 
 test('the base holds the namespace, configuration, server, Ingress, autoscaler, disruption budget and both Jobs', { skip: kustomizeUnavailable }, () => {
-  const kinds = renderKustomization('k8s').map((r) => `${r.kind}/${r.metadata.name}`).sort();
+  const kinds = renderKustomization('k8s')
+    .map((r) => `${r.kind}/${r.metadata.name}`)
+    .sort();
   assert.deepEqual(kinds, [
     'ConfigMap/histogram-server',
     'Deployment/histogram-server',

@@ -10,11 +10,17 @@ const dashboard = JSON.parse(readFileSync('k8s/monitoring/grafana-dashboard.json
 
 test('the ServiceMonitor selects the server Service and scrapes /metrics on one of its ports', { skip: kustomizeUnavailable }, () => {
   const base = renderKustomization('k8s');
-  const monitor = findResource<{ spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }>(renderKustomization('k8s/monitoring'), 'ServiceMonitor');
+  const monitor = findResource<{ spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }>(
+    renderKustomization('k8s/monitoring'),
+    'ServiceMonitor',
+  );
   const service = findResource<{ spec: { ports: { name: string }[] } }>(base, 'Service', 'histogram-server');
   for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(service.metadata.labels?.[k], v, k);
   for (const endpoint of monitor.spec.endpoints) {
-    assert.ok(service.spec.ports.some((p) => p.name === endpoint.port), `Service has no port ${endpoint.port}`);
+    assert.ok(
+      service.spec.ports.some((p) => p.name === endpoint.port),
+      `Service has no port ${endpoint.port}`,
+    );
     assert.equal(endpoint.path, '/metrics');
   }
   assert.equal(monitor.metadata.namespace, service.metadata.namespace);

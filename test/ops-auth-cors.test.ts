@@ -104,7 +104,10 @@ test('X-Served-By equals POD_NAME on every kind of answer, and in the JSON serve
     await upload(guarded, '/v1/histogram'),
     await upload(guarded, '/v1/histogram', { authorization: `Bearer ${TOKEN}` }),
   ];
-  assert.deepEqual(answers.map((a) => a.headers['x-served-by']), [POD, POD, POD, POD]);
+  assert.deepEqual(
+    answers.map((a) => a.headers['x-served-by']),
+    [POD, POD, POD, POD],
+  );
   assert.equal(json(answers[3]!).servedBy, POD);
 });
 

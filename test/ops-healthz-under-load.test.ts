@@ -51,7 +51,9 @@ test('while 16 clients upload 4000×3000 JPEGs, 100 sequential /healthz requests
   const lag = `event-loop delay while probing: server max ${(value(metrics, 'nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)} ms, p99 ${(value(metrics, 'nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms; test process max ${(ownDelay.max / 1e6).toFixed(1)} ms`;
 
   const sorted = [...probes].sort((a, b) => a - b);
-  t.diagnostic(`healthz ms: p50 ${sorted[49]!.toFixed(1)}, p99 ${sorted[98]!.toFixed(1)}, max ${sorted[99]!.toFixed(1)}; uploads answered ${outcomes.length} (${completedByEndOfProbing - completedBeforeProbing} while probing), ${JSON.stringify(countByStatus(outcomes))}, jpeg ${jpeg.length} bytes; ${lag}`);
+  t.diagnostic(
+    `healthz ms: p50 ${sorted[49]!.toFixed(1)}, p99 ${sorted[98]!.toFixed(1)}, max ${sorted[99]!.toFixed(1)}; uploads answered ${outcomes.length} (${completedByEndOfProbing - completedBeforeProbing} while probing), ${JSON.stringify(countByStatus(outcomes))}, jpeg ${jpeg.length} bytes; ${lag}`,
+  );
   const slow = probes.map((ms, i) => ({ i, ms })).filter(({ ms }) => ms >= HEALTHZ_LIMIT_MS);
   assert.deepEqual(slow, [], `probes at or over ${HEALTHZ_LIMIT_MS} ms (${lag})`);
   // The load was real: uploads kept completing while probing, and none failed.

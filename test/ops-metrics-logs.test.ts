@@ -46,7 +46,10 @@ before(async () => {
 after(() => server.stop('SIGKILL'));
 
 test('the requests sent for this file are answered as expected', () => {
-  assert.deepEqual(sent.map((s) => `${s.name}:${s.answer.status}`), ['json:200', 'png:200', 'csv:200', '413:413', '415:415', '422:422']);
+  assert.deepEqual(
+    sent.map((s) => `${s.name}:${s.answer.status}`),
+    ['json:200', 'png:200', 'csv:200', '413:413', '415:415', '422:422'],
+  );
 });
 
 test('/metrics counts http_requests_total by route, method, status and output format', () => {
@@ -68,7 +71,10 @@ test('/metrics has the http_request_duration_seconds histogram with one observat
   const seconds = sum(exposition, 'http_request_duration_seconds_sum', { route: '/v1/histogram' });
   assert.ok(seconds > 0 && seconds < 60, `${seconds} s in total`);
   const inf = select(exposition, 'http_request_duration_seconds_bucket', { route: '/v1/histogram', le: '+Inf' });
-  assert.equal(inf.reduce((n, s) => n + s.value, 0), sent.length);
+  assert.equal(
+    inf.reduce((n, s) => n + s.value, 0),
+    sent.length,
+  );
 });
 
 test('/metrics has histogram_stage_duration_seconds for the stages body, queue, decode, count and render', () => {
@@ -84,7 +90,10 @@ test('/metrics has histogram_stage_duration_seconds for the stages body, queue, 
 test('/metrics sums histogram_upload_bytes and histogram_decoded_pixels_total to what was sent', () => {
   const readInFull = sent.filter((s) => s.name !== '413');
   assert.equal(value(exposition, 'histogram_upload_bytes_count'), readInFull.length);
-  assert.equal(value(exposition, 'histogram_upload_bytes_sum'), readInFull.reduce((n, s) => n + s.bodyBytes, 0));
+  assert.equal(
+    value(exposition, 'histogram_upload_bytes_sum'),
+    readInFull.reduce((n, s) => n + s.bodyBytes, 0),
+  );
   assert.equal(value(exposition, 'histogram_decoded_pixels_total'), pixelsSent);
   assert.equal(exposition.types.get('histogram_decoded_pixels_total'), 'counter');
 });
@@ -118,11 +127,15 @@ test('metric names follow Prometheus conventions: counters end in _total, durati
 
 test('every stdout line is JSON, with one "request" line per request carrying its id, route, status, bytes, pixels, duration and served-by', async () => {
   const ids = sent.map((s) => s.answer.headers['x-request-id'] as string);
-  const entries = await waitFor('the request lines', () => {
-    const parsed = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
-    const found = parsed.filter((e) => e.msg === 'request' && ids.includes(e.requestId as string));
-    return found.length >= sent.length ? found : undefined;
-  }, 5_000);
+  const entries = await waitFor(
+    'the request lines',
+    () => {
+      const parsed = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const found = parsed.filter((e) => e.msg === 'request' && ids.includes(e.requestId as string));
+      return found.length >= sent.length ? found : undefined;
+    },
+    5_000,
+  );
   assert.equal(entries.length, sent.length, 'exactly one line per request');
   for (const [i, s] of sent.entries()) {
     const entry = entries.find((e) => e.requestId === ids[i])!;

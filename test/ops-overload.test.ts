@@ -10,7 +10,7 @@ import { parseExposition, value } from './helpers/ops-metrics.ts';
 
 const UPLOADS = 20;
 const PLACES = 3; // CONCURRENCY=1 + MAX_QUEUE=2
-const ENV = { CONCURRENCY: '1', MAX_QUEUE: '2', SHUTDOWN_DELAY_MS: '0' };
+const ENV = { CONCURRENCY: '1', MAX_QUEUE: '2', MAX_WAITING: '0', SHUTDOWN_DELAY_MS: '0' };
 
 interface ErrorJson {
   error: { code: string; message: string; requestId: string };
@@ -45,9 +45,13 @@ test('with CONCURRENCY=1 and MAX_QUEUE=2, 20 simultaneous uploads get some 503 O
   const server = servers[0]!;
 
   // Plain sockets, so an early 503 is read even if the server never reads the body.
-  const answers = await Promise.all(Array.from({ length: UPLOADS }, () => rawUpload(server.port, { path: '/v1/histogram', body: jpeg, headers: { 'content-type': 'image/jpeg' } })));
+  const answers = await Promise.all(
+    Array.from({ length: UPLOADS }, () => rawUpload(server.port, { path: '/v1/histogram', body: jpeg, headers: { 'content-type': 'image/jpeg' } })),
+  );
   const counts = countByStatus(answers);
-  t.diagnostic(`statuses ${JSON.stringify(counts)}; slowest 503 ${Math.max(...answers.filter((a) => a.status === 503).map((a) => a.ms)).toFixed(1)} ms, slowest 200 ${Math.max(...answers.filter((a) => a.status === 200).map((a) => a.ms)).toFixed(1)} ms`);
+  t.diagnostic(
+    `statuses ${JSON.stringify(counts)}; slowest 503 ${Math.max(...answers.filter((a) => a.status === 503).map((a) => a.ms)).toFixed(1)} ms, slowest 200 ${Math.max(...answers.filter((a) => a.status === 200).map((a) => a.ms)).toFixed(1)} ms`,
+  );
   assert.deepEqual(Object.keys(counts).sort(), ['200', '503'], `only 200 and 503 expected, got ${JSON.stringify(counts)}`);
   // The first three to arrive hold the three places until they are processed.
   assert.ok(counts[200]! >= PLACES, `${counts[200]} answered 200`);

@@ -53,11 +53,22 @@ test('a rolling restart of two servers behind nginx, one SIGTERM and replacement
   const replace = async (old: ServerProcess, port: number, oldName: string, newName: string, otherPort: number) => {
     const sigterm = performance.now();
     const exited = old.stop('SIGTERM'); // resolves when the process has exited
-    await waitFor(`${oldName} to turn unready`, async () => (await fetch(`${old.url}/readyz`).then((r) => r.status, () => 0)) === 503, 5_000, 10);
+    await waitFor(
+      `${oldName} to turn unready`,
+      async () =>
+        (await fetch(`${old.url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 503,
+      5_000,
+      10,
+    );
     await nginx.setUpstreams([otherPort]); // the endpoint leaves the Service
     const unready = performance.now() - sigterm;
     exitCodes[oldName] = await exited;
-    t.diagnostic(`${oldName} out of rotation ${unready.toFixed(0)} ms after SIGTERM; drained and exited ${exitCodes[oldName]} in ${(performance.now() - sigterm).toFixed(0)} ms`);
+    t.diagnostic(
+      `${oldName} out of rotation ${unready.toFixed(0)} ms after SIGTERM; drained and exited ${exitCodes[oldName]} in ${(performance.now() - sigterm).toFixed(0)} ms`,
+    );
     await start(port, newName); // resolves once /readyz answers 200
     await nginx.setUpstreams([portA, portB]); // the ready replacement joins
     await waitFor(`nginx to send requests to ${newName}`, servedBy(newName), 10_000);
@@ -70,10 +81,18 @@ test('a rolling restart of two servers behind nginx, one SIGTERM and replacement
 
   const perServer = countBy(outcomes.map((o) => o.servedBy ?? 'none'));
   const retried = (nginx.errorLog().match(/connect\(\) failed \(111: Connection refused\)/g) ?? []).length;
-  t.diagnostic(`${outcomes.length} uploads: ${JSON.stringify(countByStatus(outcomes))}, by server ${JSON.stringify(perServer)}; nginx moved ${retried} requests on after a refused connect`);
+  t.diagnostic(
+    `${outcomes.length} uploads: ${JSON.stringify(countByStatus(outcomes))}, by server ${JSON.stringify(perServer)}; nginx moved ${retried} requests on after a refused connect`,
+  );
   const failed = outcomes.filter((o) => o.status !== 200);
-  const nginxErrors = nginx.errorLog().split('\n').filter((l) => /\[error\]/.test(l) && !/Connection refused/.test(l));
-  const notOk = nginx.accessLog().split('\n').filter((l) => l && !l.startsWith('200 '));
+  const nginxErrors = nginx
+    .errorLog()
+    .split('\n')
+    .filter((l) => /\[error\]/.test(l) && !/Connection refused/.test(l));
+  const notOk = nginx
+    .accessLog()
+    .split('\n')
+    .filter((l) => l && !l.startsWith('200 '));
   assert.deepEqual(failed, [], `failed requests\nnginx access log (not 200):\n${notOk.join('\n')}\nnginx errors:\n${nginxErrors.join('\n')}`);
   assert.deepEqual(exitCodes, { 'server-a-1': 0, 'server-b-1': 0 }, 'each old server exits cleanly after draining');
   for (const name of ['server-a-1', 'server-b-1', 'server-a-2', 'server-b-2']) assert.ok(perServer[name]! > 0, `${name} served requests`);

@@ -65,10 +65,15 @@ test('on SIGTERM /readyz turns 503 at once, new requests are served during SHUTD
   const sigterm = performance.now();
   server.proc.kill('SIGTERM');
   // Unready at once: the first /readyz after the signal is handled says so.
-  const ready = await waitFor('/readyz to turn 503', async () => {
-    const answer = await send(`${server.url}/readyz`);
-    return answer.status === 503 ? answer : undefined;
-  }, 1_000, 10);
+  const ready = await waitFor(
+    '/readyz to turn 503',
+    async () => {
+      const answer = await send(`${server.url}/readyz`);
+      return answer.status === 503 ? answer : undefined;
+    },
+    1_000,
+    10,
+  );
   assert.deepEqual(json(ready), { status: 'draining' });
   // Still serving on new connections while endpoints catch up.
   const during = await send(`${server.url}/v1/histogram`, { method: 'POST', body: jpeg, headers: { 'content-type': 'image/jpeg' } });

@@ -107,5 +107,8 @@ test('counts a larger photo-like JPEG whose luma sums to its pixels', async () =
   const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', body: jpeg, headers: { 'content-type': 'image/jpeg' } });
   const json = (await res.json()) as { pixels: number; histogram: number[] };
   assert.equal(json.pixels, 1280 * 720);
-  assert.equal(json.histogram.reduce((a, b) => a + b, 0), 1280 * 720);
+  assert.equal(
+    json.histogram.reduce((a, b) => a + b, 0),
+    1280 * 720,
+  );
 });

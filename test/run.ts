@@ -64,10 +64,18 @@ if (coverageDir) {
   const c8 = createRequire(import.meta.url).resolve('c8/bin/c8.js');
   const scope = [...COVERED.flatMap((glob) => ['--include', glob]), ...NOT_COVERED.flatMap((glob) => ['--exclude', glob])];
   const floor = filters.length > 0 ? [] : ['--check-coverage', ...Object.entries(COVERAGE_FLOOR).flatMap(([kind, pct]) => [`--${kind}`, String(pct)])];
-  console.log(filters.length > 0 ? '\ncoverage of this partial run (the floor applies to whole runs):' : `\ncoverage (floor: ${Object.entries(COVERAGE_FLOOR).map(([k, v]) => `${k} ${v} %`).join(', ')}):`);
+  console.log(
+    filters.length > 0
+      ? '\ncoverage of this partial run (the floor applies to whole runs):'
+      : `\ncoverage (floor: ${Object.entries(COVERAGE_FLOOR)
+          .map(([k, v]) => `${k} ${v} %`)
+          .join(', ')}):`,
+  );
   // TEST_COVERAGE_REPORTER=text gives the table per file, =html writes coverage/index.html.
   const reporters = (process.env.TEST_COVERAGE_REPORTER ?? 'text-summary').split(',').flatMap((r) => ['--reporter', r.trim()]);
-  const report = spawnSync(process.execPath, [c8, 'report', '--temp-directory', coverageDir, ...reporters, '--all', '--src', '.', ...scope, ...floor], { stdio: 'inherit' });
+  const report = spawnSync(process.execPath, [c8, 'report', '--temp-directory', coverageDir, ...reporters, '--all', '--src', '.', ...scope, ...floor], {
+    stdio: 'inherit',
+  });
   if (report.status !== 0) process.exitCode = 1;
   rmSync(coverageDir, { recursive: true, force: true });
 }

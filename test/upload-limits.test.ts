@@ -37,7 +37,12 @@ function openUpload(url: string, headers: Record<string, string | number> = {}):
 }
 
 async function goodRequest(url: string): Promise<number> {
-  const res = await fetch(`${url}/v1/histogram`, { method: 'POST', body: await fromRaw(noise(8, 8, 3)).png().toBuffer() });
+  const res = await fetch(`${url}/v1/histogram`, {
+    method: 'POST',
+    body: await fromRaw(noise(8, 8, 3))
+      .png()
+      .toBuffer(),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -76,7 +81,12 @@ test('refuses a chunked body over MAX_UPLOAD_BYTES while streaming and stops rea
   let written = 0;
   while (written < total && !answered && !socket.destroyed) {
     written += chunk.length;
-    if (!socket.write(framed)) await new Promise((r) => { socket.once('drain', r); socket.once('close', r); setTimeout(r, 1000); });
+    if (!socket.write(framed))
+      await new Promise((r) => {
+        socket.once('drain', r);
+        socket.once('close', r);
+        setTimeout(r, 1000);
+      });
   }
   await closed; // the server closes the connection after its answer
   const text = Buffer.concat(received).toString();
@@ -103,9 +113,11 @@ test('refuses a multipart file part over MAX_UPLOAD_BYTES with 413', async (t) =
 });
 
 test('answers 503 OVERLOADED with Retry-After at once when every place is taken, then serves again', async (t) => {
-  const server = await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '0' } });
+  const server = await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '0', MAX_WAITING: '0' } });
   t.after(() => server.stop());
-  const png = await fromRaw(noise(32, 32, 3)).png().toBuffer();
+  const png = await fromRaw(noise(32, 32, 3))
+    .png()
+    .toBuffer();
   // A slow upload holds the only place while its body trickles in.
   const slow = openUpload(server.url, { 'content-length': png.length });
   slow.req.write(png.subarray(0, 100));
@@ -140,7 +152,9 @@ test('answers 504 TIMEOUT when decoding takes longer than REQUEST_TIMEOUT_MS', a
   t.after(() => server.stop());
   // 49 megapixels in a small file (a flat PNG compresses ~1000:1): the upload is quick, but
   // inflating and counting 147 MB of pixels takes several times 100 ms on any machine.
-  const big = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: { r: 10, g: 200, b: 30 } } }).png({ compressionLevel: 9 }).toBuffer();
+  const big = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: { r: 10, g: 200, b: 30 } } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   assert.ok(big.length < 1024 * 1024, `fixture is ${big.length} bytes`);
   const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', body: big });
   const json = (await res.json()) as Answer['json'];

@@ -12,18 +12,36 @@ import { startServer, type ServerProcess } from './helpers/server-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`;
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Decimal places the page shows per statistic (the page's own table, restated here). */
 const DIGITS = { mean: 2, median: 0, stdev: 2, min: 0, max: 0, p01: 0, p99: 0, entropy: 3 } as const;
 
-interface ApiChannel { counts: number[]; [stat: string]: number | number[] }
+interface ApiChannel {
+  counts: number[];
+  [stat: string]: number | number[];
+}
 interface ApiResult {
-  width: number; height: number; pixels: number; bins: number; servedBy: string;
+  width: number;
+  height: number;
+  pixels: number;
+  bins: number;
+  servedBy: string;
   channels: Record<string, ApiChannel>;
 }
 /** What the page's chart.js instance holds, read back through Chart.getChart(canvas). */
-interface ChartState { type: string; yScale: string; datasets: { label: string; ys: (number | null)[] }[] }
+interface ChartState {
+  type: string;
+  yScale: string;
+  datasets: { label: string; ys: (number | null)[] }[];
+}
 
 /** 240×160 RGB "plasma": smooth waves per channel plus seeded noise, so each channel has a broad
  * histogram like a photo's (any image would do: the page is compared with the API, not with this). */
@@ -44,7 +62,9 @@ async function plasmaPng(): Promise<Buffer> {
       raw[o + 2] = clamp(90 + 60 * Math.cos((x + y) / 27) + 20 * Math.sin(x / 11) + noise());
     }
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function clamp(value: number): number {
@@ -53,14 +73,19 @@ function clamp(value: number): number {
 
 async function api(base: string, body: Buffer, query: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${base}/v1/histogram?${query}`, {
-    method: 'POST', body: new Uint8Array(body), headers: { 'Content-Type': 'application/octet-stream', ...headers },
+    method: 'POST',
+    body: new Uint8Array(body),
+    headers: { 'Content-Type': 'application/octet-stream', ...headers },
   });
 }
 
 function chartState(page: Page, card: string): Promise<ChartState> {
   return page.$eval(`${card} canvas`, (canvas) => {
-    type Chart = { config: { type: string }; options: { scales: { y: { type: string } } };
-      data: { datasets: { label: string; data: { y: number | null }[] }[] } };
+    type Chart = {
+      config: { type: string };
+      options: { scales: { y: { type: string } } };
+      data: { datasets: { label: string; data: { y: number | null }[] }[] };
+    };
     const { Chart } = globalThis as unknown as { Chart: { getChart(c: unknown): Chart | undefined } };
     const chart = Chart.getChart(canvas);
     if (!chart) throw new Error('no chart on the canvas');
@@ -74,10 +99,14 @@ function chartState(page: Page, card: string): Promise<ChartState> {
 
 /** The summary table as { channel: { stat: text } }. */
 function tableOf(page: Page, card: string): Promise<Record<string, Record<string, string>>> {
-  return page.$$eval(`${card} .summary tbody tr`, (rows) => Object.fromEntries(rows.map((row) => [
-    (row as HTMLElement).dataset.channel,
-    Object.fromEntries(Array.from(row.querySelectorAll('td')).map((td) => [td.dataset.stat, td.textContent])),
-  ])));
+  return page.$$eval(`${card} .summary tbody tr`, (rows) =>
+    Object.fromEntries(
+      rows.map((row) => [
+        (row as HTMLElement).dataset.channel,
+        Object.fromEntries(Array.from(row.querySelectorAll('td')).map((td) => [td.dataset.stat, td.textContent])),
+      ]),
+    ),
+  );
 }
 
 describe('web page', { skip }, () => {
@@ -162,8 +191,9 @@ describe('web page', { skip }, () => {
     await page.locator('#bins').blur();
     const sixteen = (await (await api(server.url, png, 'bins=16')).json()) as ApiResult;
     await page.waitForFunction(() => {
-      const ys = (globalThis as unknown as { Chart: { getChart(c: unknown): { data: { datasets: { data: unknown[] }[] } } } })
-        .Chart.getChart(document.querySelector('.card canvas'))?.data.datasets[0]?.data;
+      const ys = (globalThis as unknown as { Chart: { getChart(c: unknown): { data: { datasets: { data: unknown[] }[] } } } }).Chart.getChart(
+        document.querySelector('.card canvas'),
+      )?.data.datasets[0]?.data;
       return ys?.length === 16;
     });
     let chart = await chartState(page, '.card');
@@ -175,7 +205,10 @@ describe('web page', { skip }, () => {
     chart = await chartState(page, '.card');
     assert.equal(chart.type, 'bar');
     assert.equal(chart.yScale, 'logarithmic');
-    assert.deepEqual(chart.datasets.map((d) => d.label), ['red', 'green', 'blue']);
+    assert.deepEqual(
+      chart.datasets.map((d) => d.label),
+      ['red', 'green', 'blue'],
+    );
     assert.deepEqual(Object.keys(await tableOf(page, '.card')), ['red', 'green', 'blue']);
     await page.screenshot({ path: join(shots, 'web-page-bar-log.png'), fullPage: true });
 
@@ -222,7 +255,10 @@ describe('web page', { skip }, () => {
     await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: png });
     await page.waitForSelector('.card[data-state=done] canvas');
     for (const asset of ['assets/style.css', 'assets/app.js', 'assets/chart.umd.min.js']) assert.ok(seen.includes(asset), asset);
-    assert.ok(seen.some((url) => url.startsWith('v1/histogram?')), seen.join(' '));
+    assert.ok(
+      seen.some((url) => url.startsWith('v1/histogram?')),
+      seen.join(' '),
+    );
   });
 });
 
@@ -235,9 +271,11 @@ describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () =>
 
   before(async () => {
     [server, browser, small, large] = await Promise.all([
-      startServer({ env: { API_TOKEN: 'web-test-token', MAX_UPLOAD_BYTES: String(limit) } }),
+      startServer({ env: { API_TOKEN: 'web-page-test-token', MAX_UPLOAD_BYTES: String(limit) } }),
       chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS }),
-      sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 90 } } }).png().toBuffer(),
+      sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 90 } } })
+        .png()
+        .toBuffer(),
       plasmaPng(),
     ]);
     assert.ok(small.length < limit && large.length > limit, `${small.length} < ${limit} < ${large.length}`);
@@ -256,7 +294,7 @@ describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () =>
     assert.match((await page.textContent('.card [role=alert]')) ?? '', /401 UNAUTHORIZED/);
 
     await page.click('summary');
-    await page.fill('#token', 'web-test-token');
+    await page.fill('#token', 'web-page-test-token');
     await page.click('.card .retry');
     await page.waitForSelector('.card[data-state=done]');
     // 64×48 solid rgb(200,30,90): every pixel in one bin per channel, by construction.
@@ -267,14 +305,14 @@ describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () =>
   });
 
   test('an upload over MAX_UPLOAD_BYTES shows the 413 message in the page', async (t) => {
-    const response = await api(server.url, large, 'bins=256', { Authorization: 'Bearer web-test-token' });
+    const response = await api(server.url, large, 'bins=256', { Authorization: 'Bearer web-page-test-token' });
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     assert.equal(response.status, 413);
     const page = await browser.newPage();
     t.after(() => page.close());
     await page.goto(`${server.url}/`);
     await page.click('summary');
-    await page.fill('#token', 'web-test-token');
+    await page.fill('#token', 'web-page-test-token');
     await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: large });
     await page.waitForSelector('.card[data-state=error]');
     const shown = (await page.textContent('.card [role=alert]')) ?? '';

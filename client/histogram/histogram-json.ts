@@ -1,25 +1,12 @@
-// The server's JSON response shape (docs/api.md, "JSON response"), as the client reads it.
-// Per-channel fields are the server's own type (a type-only import: nothing of the server
-// is loaded by the client at run time).
+// The server's JSON response, as the client reads it: the server's own type (a type-only
+// import: nothing of the server is loaded by the client at run time).
+import type { HistogramResponse } from '../../server/histogram/histogram-response.ts';
 import type { ChannelSummary as ChannelStats } from '../../server/histogram/histogram-summary.ts';
 
 export type { ChannelStats };
 
 /** The body of a 200 JSON answer from POST /v1/histogram. */
-export interface HistogramJson {
-  width: number;
-  height: number;
-  pixels: number;
-  format: string;
-  space?: string;
-  channelsInImage?: number;
-  bins: number;
-  /** Luma counts: what the original service returned. */
-  histogram: number[];
-  channels: Record<string, ChannelStats | undefined>;
-  servedBy?: string;
-  timingsMs?: { decode?: number; histogram?: number; total?: number };
-}
+export type HistogramJson = HistogramResponse;
 
 /**
  * Parses and checks the fields the client relies on.

@@ -27,7 +27,7 @@ export function formatHistograms(result: ImageSuccess, o: DisplayOptions): strin
     }),
   );
   for (const name of o.channels) {
-    const channel = stats.channels[name];
+    const channel = stats.channels[name as keyof typeof stats.channels];
     if (!channel || name === 'luma') continue;
     charts.push(
       renderTerminalHistogram(channel.counts, {

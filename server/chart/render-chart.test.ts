@@ -8,7 +8,18 @@ const ramp = (scale: number) => Array.from({ length: 256 }, (_, v) => Math.round
 const options = { width: 640, height: 320, type: 'line' as const, scale: 'linear' as const };
 
 test('renders a PNG of the requested size with the channels drawn in their colours', async () => {
-  const png = await renderChartPng(chartConfig([['red', ramp(100)], ['blue', ramp(50)]], options, 'test'), 640, 320);
+  const png = await renderChartPng(
+    chartConfig(
+      [
+        ['red', ramp(100)],
+        ['blue', ramp(50)],
+      ],
+      options,
+      'test',
+    ),
+    640,
+    320,
+  );
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.width, info.height, info.channels], [640, 320, 3]);
   let reddish = 0;
@@ -22,10 +33,36 @@ test('renders a PNG of the requested size with the channels drawn in their colou
 });
 
 test('a reused chart leaves nothing behind: the same input renders the same PNG after another', async () => {
-  const first = chartConfig([['red', ramp(100)], ['luma', ramp(70)]], options, 'first image');
-  const other = chartConfig([['green', ramp(9000)], ['blue', ramp(10)], ['alpha', ramp(3)]], options, 'another image, other title');
+  const first = chartConfig(
+    [
+      ['red', ramp(100)],
+      ['luma', ramp(70)],
+    ],
+    options,
+    'first image',
+  );
+  const other = chartConfig(
+    [
+      ['green', ramp(9000)],
+      ['blue', ramp(10)],
+      ['alpha', ramp(3)],
+    ],
+    options,
+    'another image, other title',
+  );
   const before = await renderChartPng(first, 640, 320);
   await renderChartPng(other, 640, 320);
-  const after = await renderChartPng(chartConfig([['red', ramp(100)], ['luma', ramp(70)]], options, 'first image'), 640, 320);
+  const after = await renderChartPng(
+    chartConfig(
+      [
+        ['red', ramp(100)],
+        ['luma', ramp(70)],
+      ],
+      options,
+      'first image',
+    ),
+    640,
+    320,
+  );
   assert.ok(before.equals(after));
 });

@@ -49,7 +49,13 @@ export function valueCounts(raw: RawCounts, layout: PixelLayout, name: ChannelNa
  * Per-channel counts in `bins` bins and statistics from the exact 256-value counts, in the
  * canonical order red, green, blue, alpha, luma whatever order `names` has.
  */
-export function summarizeChannels(raw: RawCounts, layout: PixelLayout, names: readonly ChannelName[], bins: number, pixels: number): Partial<Record<ChannelName, ChannelSummary>> {
+export function summarizeChannels(
+  raw: RawCounts,
+  layout: PixelLayout,
+  names: readonly ChannelName[],
+  bins: number,
+  pixels: number,
+): Partial<Record<ChannelName, ChannelSummary>> {
   const out: Partial<Record<ChannelName, ChannelSummary>> = {};
   for (const name of CHANNEL_NAMES) {
     if (!names.includes(name)) continue;

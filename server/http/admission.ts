@@ -1,80 +1,168 @@
-// Bounded admission: at most `concurrency` images processed at once and `maxQueue` requests
-// waiting (reading their body or queued for a slot); anything beyond is refused at once.
+// Bounded admission, in three stages. A request that arrives takes a *place* (at most
+// `concurrency + maxQueue`: uploading, or waiting for a processing slot with its body read),
+// or, when every place is taken, waits in the *waiting room* (at most `maxWaiting`) with its
+// body unread: the kernel's socket buffers and the client's send window hold it, which costs
+// the server nothing per held request (TCP backpressure). Beyond that it is refused at once.
+// Places go to waiting requests in arrival order; processing *slots* (at most `concurrency`)
+// go to placed requests in the order they ask for them.
 
-export interface AdmissionStats {
-  inFlight: number;
-  queued: number;
+export interface AdmissionLimits {
+  concurrency: number;
+  maxQueue: number;
+  maxWaiting: number;
 }
 
-/** A place reserved for one request, from arrival to the end of its processing. */
+export interface AdmissionStats {
+  /** Requests being processed (holding a slot). */
+  inFlight: number;
+  /** Requests holding a place but no slot: uploading, or waiting for a slot. */
+  queued: number;
+  /** Requests in the waiting room: no place yet, body unread. */
+  waiting: number;
+}
+
+/** One request's way through admission, from arrival to the end of its processing. */
 export interface Ticket {
-  /** Waits for a processing slot; rejects with `signal`'s reason if it aborts first. */
+  /** True when the request had to wait for its place. */
+  readonly waited: boolean;
+  /** Resolves once the request holds a place; rejects with `signal`'s reason if it aborts first. */
+  placed(signal?: AbortSignal): Promise<void>;
+  /** Waits for a processing slot (needs a place); rejects with `signal`'s reason if it aborts first. */
   acquire(signal?: AbortSignal): Promise<void>;
-  /** Gives back the place (and the slot, if acquired). Safe to call more than once. */
+  /** Gives back whatever the request holds. Safe to call more than once. */
   release(): void;
 }
 
-export class Admission {
-  readonly concurrency: number;
-  readonly maxQueue: number;
-  #admitted = 0;
-  #inFlight = 0;
-  readonly #waiting: Array<() => void> = [];
+type State = 'waiting' | 'placed' | 'running' | 'done';
 
-  constructor(concurrency: number, maxQueue: number) {
-    this.concurrency = concurrency;
-    this.maxQueue = maxQueue;
+export class Admission {
+  readonly limits: Readonly<AdmissionLimits>;
+  #placed = 0; // holding a place, running or not
+  #running = 0;
+  readonly #waitingRoom: Array<() => void> = [];
+  readonly #slotQueue: Array<() => void> = [];
+
+  constructor(limits: AdmissionLimits) {
+    this.limits = Object.freeze({ ...limits });
   }
 
   get stats(): AdmissionStats {
-    return { inFlight: this.#inFlight, queued: this.#admitted - this.#inFlight };
+    return { inFlight: this.#running, queued: this.#placed - this.#running, waiting: this.#waitingRoom.length };
   }
 
-  /** Reserves a place, or returns null when `concurrency + maxQueue` requests are already in. */
-  tryEnter(): Ticket | null {
-    if (this.#admitted >= this.concurrency + this.maxQueue) return null;
-    this.#admitted++;
-    let state: 'waiting' | 'running' | 'done' = 'waiting';
-    let wake: (() => void) | undefined;
+  /** True when a request arriving now would be refused. */
+  get full(): boolean {
+    return this.#placed >= this.#places && this.#waitingRoom.length >= this.limits.maxWaiting;
+  }
+
+  get #places(): number {
+    return this.limits.concurrency + this.limits.maxQueue;
+  }
+
+  /** A ticket holding a place, or waiting for one; null when the waiting room is full too. */
+  enter(): Ticket | null {
+    if (this.#placed < this.#places && this.#waitingRoom.length === 0) return this.#ticket('placed');
+    if (this.#waitingRoom.length >= this.limits.maxWaiting) return null;
+    return this.#ticket('waiting');
+  }
+
+  #ticket(initial: State): Ticket {
+    let state: State = initial;
+    if (state === 'placed') this.#placed++;
+    const waited = state === 'waiting';
+    // Set while the ticket sits in the waiting room / the slot queue.
+    let onPlace: (() => void) | undefined;
+    let onSlot: (() => void) | undefined;
+    const placedWaiters: Array<{ resolve: () => void }> = [];
+    if (state === 'waiting') {
+      onPlace = () => {
+        onPlace = undefined;
+        state = 'placed';
+        this.#placed++;
+        for (const waiter of placedWaiters.splice(0)) waiter.resolve();
+      };
+      this.#waitingRoom.push(onPlace);
+    }
+    const release = () => {
+      if (state === 'done') return;
+      const was = state;
+      state = 'done';
+      if (was === 'waiting') {
+        remove(this.#waitingRoom, onPlace);
+        return;
+      }
+      if (was === 'placed') remove(this.#slotQueue, onSlot);
+      if (was === 'running') {
+        const next = this.#slotQueue.shift();
+        // The slot passes straight to the next placed request, so #running stays the same.
+        if (next) next();
+        else this.#running--;
+      }
+      this.#placed--;
+      // The place passes to the oldest waiting request.
+      if (this.#placed < this.#places) this.#waitingRoom.shift()?.();
+    };
     return {
-      acquire: (signal) => {
+      waited,
+      placed: (signal) => {
         if (state !== 'waiting') return Promise.resolve();
-        if (this.#inFlight < this.concurrency) {
-          this.#inFlight++;
+        return abortable(
+          signal,
+          (resolve) => placedWaiters.push({ resolve }),
+          () => release(),
+        );
+      },
+      acquire: (signal) => {
+        if (state === 'running' || state === 'done') return Promise.resolve();
+        if (state === 'waiting') return Promise.reject(new Error('acquire() before the ticket holds a place'));
+        if (this.#running < this.limits.concurrency && this.#slotQueue.length === 0) {
+          this.#running++;
           state = 'running';
           return Promise.resolve();
         }
-        return new Promise<void>((resolve, reject) => {
-          const onAbort = () => {
-            const index = this.#waiting.indexOf(wake!);
-            if (index >= 0) this.#waiting.splice(index, 1);
-            reject(signal!.reason);
-          };
-          wake = () => {
-            signal?.removeEventListener('abort', onAbort);
-            state = 'running';
-            resolve();
-          };
-          if (signal?.aborted) return onAbort();
-          signal?.addEventListener('abort', onAbort, { once: true });
-          this.#waiting.push(wake);
-        });
+        return abortable(
+          signal,
+          (resolve) => {
+            onSlot = () => {
+              onSlot = undefined;
+              state = 'running';
+              resolve();
+            };
+            this.#slotQueue.push(onSlot);
+          },
+          () => {
+            remove(this.#slotQueue, onSlot);
+            onSlot = undefined;
+          },
+        );
       },
-      release: () => {
-        if (state === 'done') return;
-        const wasRunning = state === 'running';
-        state = 'done';
-        this.#admitted--;
-        if (!wasRunning) {
-          const index = wake ? this.#waiting.indexOf(wake) : -1;
-          if (index >= 0) this.#waiting.splice(index, 1);
-          return;
-        }
-        const next = this.#waiting.shift();
-        // The slot passes straight to the next waiter, so inFlight stays the same.
-        if (next) next();
-        else this.#inFlight--;
-      },
+      release,
     };
   }
+}
+
+function remove<T>(list: T[], item: T | undefined): void {
+  if (item === undefined) return;
+  const index = list.indexOf(item);
+  if (index >= 0) list.splice(index, 1);
+}
+
+/** A promise settled by `start`'s resolve, or rejected (after `cleanup`) when `signal` aborts. */
+function abortable(signal: AbortSignal | undefined, start: (resolve: () => void) => void, cleanup: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      cleanup();
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      cleanup();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    start(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }

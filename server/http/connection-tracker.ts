@@ -1,32 +1,41 @@
-// Knows which connections of an HTTP server are idle keep-alive connections (they answered a
-// request and wait for another), so a drain can close exactly those. Node's own
-// closeIdleConnections() (also called by server.close()) closes connections that were just
-// accepted and have not sent their request yet too: a proxy that already wrote a POST on such
-// a connection sees a reset and answers 502.
+// Knows what each connection of an HTTP server is doing, so a drain can close exactly the ones
+// that hold no request: idle keep-alive connections (they answered a request and wait for
+// another), and connections that have sent no complete request for a while (slow or stalled
+// clients). Node's own closeIdleConnections() (also called by server.close()) closes
+// connections that were just accepted and have not sent their request yet too: a proxy that
+// already wrote a POST on such a connection sees a reset and answers 502.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as NetServer } from 'node:net';
 
 interface SocketState {
+  openedAt: number;
   active: number;
   served: number;
 }
 
 export interface ConnectionTracker {
-  /** Ends every connection that has answered at least one request and is idle now. */
-  closeIdleKeepAlive(): void;
+  /**
+   * Ends every connection without a request in progress that has answered at least one
+   * request, or has been open `quietMs` without sending a complete one.
+   */
+  closeIdle(quietMs: number): void;
   /** Stops accepting connections without touching open ones; `done` once all have closed. */
   stopAccepting(done: () => void): void;
+  /** Connections open now. */
+  readonly size: number;
+  /** Destroys every connection. */
+  destroyAll(): void;
 }
 
 /** Starts tracking `server`'s connections (call before it accepts any). */
 export function trackConnections(server: Server): ConnectionTracker {
   const sockets = new Map<Socket, SocketState>();
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { active: 0, served: 0 });
+    sockets.set(socket, { openedAt: performance.now(), active: 0, served: 0 });
     socket.once('close', () => sockets.delete(socket));
   });
-  server.on('request', (req, res) => {
+  const onRequest = (req: { socket: Socket }, res: { once(event: 'close', listener: () => void): void }) => {
     const state = sockets.get(req.socket);
     if (!state) return;
     state.active++;
@@ -34,14 +43,27 @@ export function trackConnections(server: Server): ConnectionTracker {
       state.active--;
       state.served++;
     });
-  });
+  };
+  server.on('request', onRequest);
+  server.on('checkContinue', onRequest);
   return {
-    closeIdleKeepAlive() {
-      for (const [socket, state] of sockets) if (state.active === 0 && state.served > 0) socket.end();
+    closeIdle(quietMs) {
+      const now = performance.now();
+      for (const [socket, state] of sockets) {
+        if (state.active > 0) continue;
+        if (state.served > 0) socket.end();
+        else if (now - state.openedAt > quietMs) socket.destroy();
+      }
     },
     stopAccepting(done) {
       // net.Server's close, not http.Server's: the latter also runs closeIdleConnections().
       NetServer.prototype.close.call(server, () => done());
+    },
+    get size() {
+      return sockets.size;
+    },
+    destroyAll() {
+      for (const socket of sockets.keys()) socket.destroy();
     },
   };
 }

@@ -99,7 +99,10 @@ export function outputFormat(query: HistogramQuery, accept: string | undefined):
       if (s > (match?.specificity ?? 0)) match = { q: range.q, specificity: s, index: range.index };
     }
     if (!match || match.q <= 0) continue;
-    const better = !best || match.q > best.q || (match.q === best.q && (match.specificity > best.specificity || (match.specificity === best.specificity && match.index < best.index)));
+    const better =
+      !best ||
+      match.q > best.q ||
+      (match.q === best.q && (match.specificity > best.specificity || (match.specificity === best.specificity && match.index < best.index)));
     if (better) best = { format, ...match };
   }
   return best?.format ?? 'json';

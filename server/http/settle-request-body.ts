@@ -1,59 +1,89 @@
-// What to do with the unread rest of a request body once the answer is known: drain it (so
-// the client, still writing, reads our answer instead of EPIPE, and the connection stays
-// usable), or stop reading and close the connection (oversized or stalled uploads).
+// What to do with the unread rest of a request body once the answer is known. Closing a socket
+// that still has unread input makes the kernel answer with a reset, and a reset can make the
+// client drop our answer before reading it (RFC 9112 §9.6, "lingering close"), so the rest is
+// read and discarded for a bounded time and byte count before the connection closes, also when
+// the request said `Connection: close` (Node then closes the socket as soon as the answer is
+// written: that is replaced by a lingering close). A client still writing thus reads our answer.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface DrainLimits {
-  /** Close instead once this many more bytes were discarded. */
+  /** Stop discarding (and close) once this many more bytes were read. */
   maxBytes: number;
-  /** Close instead if the body has not ended by then. */
+  /** Stop discarding (and close) if the body has not ended by then. */
   maxMs: number;
 }
 
 /**
- * Settles `incoming` for a response with `status`. Returns true if the response must say
- * `Connection: close` (413: the point is not to read the body; 504: the client is stalling).
- * Otherwise the rest of the body is read and discarded, within `limits`.
+ * `drain`: read and discard the rest within `limits` (the connection stays usable when the
+ * body is declared short enough to be drained, ends in time, and the answer allows it). `close`: read nothing more; half-close, and
+ * close for good shortly after (for clients that stall, or that were told not to send the
+ * body). Returns true when the answer must say `Connection: close`.
  */
-export function settleRequestBody(incoming: IncomingMessage, status: number, limits: DrainLimits): boolean {
+export function settleRequestBody(incoming: IncomingMessage, mode: 'drain' | 'close', limits: DrainLimits): boolean {
   if (incoming.complete || incoming.destroyed) return false;
-  if (status === 413 || status === 504) {
-    lingerOnClose(incoming.socket);
+  const socket = incoming.socket;
+  if (mode === 'close') {
+    // Node pulls the whole rest of a body nobody read off the wire once the answer is sent
+    // (IncomingMessage._dump): a zero-byte read marks this body as read, and pausing it stops
+    // the flow at its buffer's high-water mark. The socket stays, unread, for a moment after
+    // our FIN, so the client reads the answer before the close.
+    incoming.read(0);
+    incoming.pause();
+    lingerOnClose(socket, () => false, Math.min(limits.maxMs, 2_000));
     return true;
   }
+  // A body the drain may not finish (chunked, so of unknown length, or declared longer than
+  // the drain reads) cannot be followed by another request on this connection: say so.
+  const declared = Number(incoming.headers['content-length']);
+  const mayNotFinish = !Number.isFinite(declared) || declared > limits.maxBytes;
   let discarded = 0;
+  let drained = false;
   const stop = () => {
     clearTimeout(timer);
     incoming.off('data', onData);
-    incoming.off('end', finish);
   };
   const giveUp = () => {
     stop();
-    incoming.socket?.destroySoon?.();
+    socket.destroy();
   };
   const onData = (chunk: Buffer) => {
     discarded += chunk.length;
     if (discarded > limits.maxBytes) giveUp();
   };
-  const finish = () => stop();
   const timer = setTimeout(giveUp, limits.maxMs);
   timer.unref();
   incoming.on('data', onData);
-  incoming.once('end', finish);
+  incoming.once('end', () => {
+    drained = true;
+    stop();
+    if (closing) socket.destroy();
+  });
   incoming.resume();
-  return false;
+  let closing = false;
+  lingerOnClose(
+    socket,
+    () => drained,
+    limits.maxMs,
+    () => (closing = true),
+  );
+  return mayNotFinish;
 }
 
 /**
- * Node ends a `Connection: close` socket with destroySoon(): FIN, then close. Closing a socket
- * that still has unread input makes the kernel answer with a reset, and a reset can make the
- * client drop our answer before reading it (RFC 9112 §9.6, "lingering close"). So send the FIN
- * and keep the socket, still not reading, for a moment before closing it.
+ * Replaces Node's end-of-connection (destroySoon: FIN, then close) on `socket` by FIN, then
+ * close once `done()` (all input read: closing cannot reset) or after `lingerMs`.
  */
-function lingerOnClose(socket: Socket, lingerMs = 2_000): void {
+function lingerOnClose(socket: Socket, done: () => boolean, lingerMs: number, onClosing: () => void = () => {}): void {
   socket.destroySoon = function lingeringClose(this: Socket) {
+    onClosing();
     this.end();
+    if (done()) {
+      this.destroy();
+      return;
+    }
     setTimeout(() => this.destroy(), lingerMs).unref();
+    // The client closing its side ends the wait too.
+    this.once('end', () => this.destroy());
   };
 }

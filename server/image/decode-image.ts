@@ -1,10 +1,22 @@
 // Turns uploaded bytes into raw 8-bit pixels with sharp, after checking the format and the
-// pixel count from the header alone (cheap) so oversized images are refused before decoding.
+// pixel count from the header alone (cheap), so oversized images are refused before decoding.
+// sharp runs its work on libuv's thread pool: calling it from the event loop does not block it.
 import sharp, { type Metadata } from 'sharp';
-import { ApiError, mapSharpError } from '../errors.ts';
+import { ImageError } from './image-error.ts';
+import { imageErrorFrom } from './decoder-errors.ts';
+import { sniffFormat } from './sniff-format.ts';
+import { readImageHeader, type ImageHeader } from './read-header.ts';
 
 /** Formats accepted, as sharp's metadata names them. SVG/PDF are vector and refused. */
 export const DECODABLE_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
+
+const EXPECTED = 'expected JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF';
+
+// A stream of unique images gains nothing from libvips' operation cache (sharp docs,
+// performance), and one libvips thread per image: CONCURRENCY images already run at once, each
+// on its own libuv thread. Both settings are process-wide.
+sharp.cache(false);
+sharp.concurrency(1);
 
 export interface DecodedImage {
   pixels: Uint8Array;
@@ -26,53 +38,76 @@ export interface DecodedImage {
 
 /**
  * Decodes the first frame of `bytes` to 8-bit sRGB (or gray) pixels.
- * @throws {ApiError} 415 UNSUPPORTED_MEDIA_TYPE for bytes that are not a supported image,
- *   422 UNPROCESSABLE_IMAGE for a corrupt/truncated image or one over `maxPixels`.
+ * @throws {ImageError} `unsupported` for bytes that are not a supported image (SVG and XML are
+ *   refused from their first bytes, before any decoder sees them); `unprocessable` for a
+ *   corrupt or truncated image, or one over `maxPixels`. Other errors (out of memory, a bug)
+ *   are rethrown as they are.
  */
 export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw mapSharpError(error, maxPixels);
+  const sniffed = sniffFormat(bytes);
+  if (sniffed === 'svg' || sniffed === 'pdf') {
+    throw new ImageError('unsupported', `the upload is ${sniffed === 'svg' ? 'SVG or XML text' : 'a PDF document'}, a vector format; ${EXPECTED}`);
   }
-  const format = meta.format === 'heif' && meta.compression === 'av1' ? 'avif' : String(meta.format);
+  const formatName = (sniffed ?? 'image').toUpperCase();
+  const fail = (error: unknown): never => {
+    throw imageErrorFrom(error, formatName, maxPixels) ?? error;
+  };
+  const header: Header = withOneFrame(readImageHeader(bytes)) ?? headerFrom(await sharp(bytes, { limitInputPixels: false }).metadata().catch(fail));
+  const { format, width, frames } = header;
   if (!DECODABLE_FORMATS.has(format)) {
-    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `the upload is a ${format.toUpperCase()} image; expected JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF`);
+    throw new ImageError('unsupported', `the upload is a ${format.toUpperCase()} image; ${EXPECTED}`);
   }
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
-  // pageHeight is the height of one frame of a multi-page/animated image.
-  const frameHeight = meta.pages && meta.pages > 1 && meta.pageHeight ? meta.pageHeight : height;
+  const frameHeight = header.height;
   const pixelCount = width * frameHeight;
   if (pixelCount > maxPixels) {
-    throw new ApiError('UNPROCESSABLE_IMAGE', `the image is ${width} × ${frameHeight} = ${pixelCount} pixels; the limit is ${maxPixels}`);
+    throw new ImageError('unprocessable', `the image is ${width} × ${frameHeight} = ${pixelCount} pixels; the limit is ${maxPixels}`);
   }
   if (width === 0 || frameHeight === 0) {
-    throw new ApiError('UNPROCESSABLE_IMAGE', 'the image header declares no pixels (width or height is 0)');
+    throw new ImageError('unprocessable', 'the image header declares no pixels (width or height is 0)');
   }
-  const gray = meta.space === 'b-w' || meta.space === 'grey16';
-  try {
-    // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
-    let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true });
-    // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
-    // of gray+alpha when asked for b-w, so that decodes as RGBA with R = G = B = gray, whose
-    // Rec. 601 luma is exactly the gray value (the weights sum to 65536).
-    const grayAlpha = gray && meta.hasAlpha === true;
-    pipeline = gray && !grayAlpha ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
-    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return {
-      pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
-      width: info.width,
-      height: info.height,
-      channels: info.channels,
-      gray,
-      channelsInImage: meta.channels ?? info.channels,
-      format,
-      space: String(meta.space ?? 'srgb'),
-      frames: meta.pages ?? 1,
-    };
-  } catch (error) {
-    throw mapSharpError(error, maxPixels);
-  }
+  const gray = header.space === 'b-w' || header.space === 'grey16';
+  // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
+  let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true });
+  // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
+  // of gray+alpha when asked for b-w, so that decodes as RGBA with R = G = B = gray, whose
+  // Rec. 601 luma is exactly the gray value (the weights sum to 65536).
+  const grayAlpha = gray && header.hasAlpha;
+  pipeline = gray && !grayAlpha ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
+  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }).catch(fail);
+  return {
+    pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    gray,
+    channelsInImage: header.channels || info.channels,
+    format,
+    space: header.space,
+    frames,
+  };
+}
+
+interface Header extends Pick<ImageHeader, 'width' | 'height' | 'channels' | 'space' | 'hasAlpha'> {
+  format: string;
+  /** Frames in the file; `height` is the height of one. */
+  frames: number;
+}
+
+/** The same facts from sharp's metadata, for formats and cases readImageHeader leaves alone. */
+function headerFrom(meta: Metadata): Header {
+  const frames = meta.pages ?? 1;
+  return {
+    format: meta.format === 'heif' && meta.compression === 'av1' ? 'avif' : String(meta.format),
+    width: meta.width ?? 0,
+    // pageHeight is the height of one frame of a multi-page/animated image.
+    height: frames > 1 && meta.pageHeight ? meta.pageHeight : (meta.height ?? 0),
+    channels: meta.channels ?? 0,
+    space: String(meta.space ?? 'srgb'),
+    hasAlpha: meta.hasAlpha === true,
+    frames,
+  };
+}
+
+function withOneFrame(header: ImageHeader | null): Header | null {
+  return header && { ...header, frames: 1 };
 }

@@ -53,7 +53,9 @@ test('/docs lists every operation, query parameter and response status of /opena
   assert.equal(document.info.version, '9.8.7');
   const text = visibleText(await page());
   const sections = text.split(/(?=\b(?:GET|POST) \/)/);
-  const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ heading: `${method.toUpperCase()} ${path}`, op })));
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ heading: `${method.toUpperCase()} ${path}`, op })),
+  );
   assert.deepEqual(
     operations.map((o) => o.heading),
     ['POST /v1/histogram', 'POST /process-image', 'GET /healthz', 'GET /readyz', 'GET /metrics'],
@@ -74,7 +76,7 @@ test('/docs describes the JSON response fields, the per-channel statistics once 
   assert.doesNotMatch(text, /channels\.red\./);
 });
 
-test('the Markdown of a document escapes pipes in cells and skips the path item\'s own fields', () => {
+test("the Markdown of a document escapes pipes in cells and skips the path item's own fields", () => {
   const markdown = openApiMarkdown({
     info: { title: 't', version: '1' },
     paths: {

@@ -6,8 +6,7 @@ import { Marked } from 'marked';
 import { openApiDocument } from './openapi-document.ts';
 import { openApiMarkdown } from './openapi-markdown.ts';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 // The descriptions say things like `Authorization: Bearer <token>` outside code spans too:
 // show raw HTML as text rather than let the browser swallow it as a tag.

@@ -5,7 +5,8 @@ import type { AppServices } from '../app-services.ts';
 /** GET /healthz, GET /readyz, GET /metrics. */
 export function healthRoutes({ lifecycle, metrics }: AppServices): Hono {
   const routes = new Hono();
-  // Liveness: answering at all proves the event loop turns; heavy work is in worker threads.
+  // Liveness: answering at all proves the event loop turns; nothing holds it for long (small
+  // images decode on libuv's pool and count in slices; big images and charts use worker threads).
   routes.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Readiness: not while starting or draining; deliberately not while merely busy (an
   // overloaded pod sheds load with 503 itself; unready would push its load onto the others).

@@ -1,41 +1,72 @@
-// POST /v1/histogram and POST /process-image: parse and validate, stream the upload in under
-// admission control, hand the image to the worker pool, shape the response.
+// POST /v1/histogram and POST /process-image: admission first (refusing is the cheapest thing
+// the server does), then validate, stream the upload in, analyse the image, shape the answer.
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
-import { ApiError } from '../errors.ts';
-import { HistogramQuery, outputFormat } from '../http/query-params.ts';
-import { readUpload } from '../http/read-upload.ts';
+import { ApiError, apiErrorFromImage } from '../errors.ts';
+import { ImageError } from '../image/image-error.ts';
+import { HistogramQuery, outputFormat, type OutputFormat } from '../http/query-params.ts';
+import { bodyAllowance, declaredTooLarge, readUpload } from '../http/read-upload.ts';
 import { histogramCsv } from '../format/histogram-csv.ts';
+import { decodeAndCount, summarizeImage } from '../histogram/analyze-image.ts';
+import { readImageHeader } from '../image/read-header.ts';
+import type { HistogramResponse, HistogramSummary } from '../histogram/histogram-response.ts';
+import { UPLOAD_RATE_GRACE_MS } from '../config.ts';
 import type { AppServices } from '../app-services.ts';
-import type { HistogramSummary } from '../worker/histogram-task.ts';
+import type { AppEnv } from '../app-env.ts';
+import type { Ticket } from '../http/admission.ts';
+import { deadline } from '../http/deadline.ts';
+
+/**
+ * Images up to this many pixels (a JPEG or PNG whose header says so) are decoded and counted
+ * from the event loop; bigger ones, and other formats, on an image thread. At 1 MP the hop to
+ * a thread costs about 1 % of the work; for a 225×225 JPEG it would cost a quarter; and a big
+ * image's decoded pixels (36 MB for 12 MP) would make the event loop's garbage collector pause.
+ */
+export const INLINE_MAX_PIXELS = 1_048_576;
 
 /** Builds the handler shared by both histogram routes. */
 export function histogramHandler(services: AppServices) {
-  const { config, admission, pool, metrics } = services;
-  return async (c: Context) => {
+  const { config, admission, metrics } = services;
+  const busy = () => `the server is busy: ${config.concurrency} images in progress and ${config.maxQueue} waiting; retry later`;
+  return async (c: Context<AppEnv>) => {
     const started = performance.now();
-    const parsed = HistogramQuery.safeParse(c.req.query());
-    if (!parsed.success) throw new ApiError('BAD_REQUEST', parsed.error.issues.map((issue) => issue.message).join('; '));
-    const query = parsed.data;
-    const format = outputFormat(query, c.req.header('accept'));
-    c.set('format', format);
-    // Refuse before reading a byte of the body when the queue is full.
-    const ticket = admission.tryEnter();
-    if (!ticket) {
-      throw new ApiError('OVERLOADED', `the server is busy: ${config.concurrency} images in progress and ${config.maxQueue} waiting; retry later`, { 'Retry-After': '1' });
+    // Refuse before anything else: a body declared too large, or no room at all.
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && Number(declared) > bodyAllowance(c.req.header('content-type'), config.maxUploadBytes)) {
+      throw declaredTooLarge(Number(declared), config.maxUploadBytes);
     }
-    const signal = AbortSignal.timeout(config.requestTimeoutMs);
+    const ticket = admission.enter();
+    if (!ticket) throw new ApiError('OVERLOADED', busy(), { 'Retry-After': '1' });
     let releaseLater = false;
+    const limit = deadline(config.requestTimeoutMs);
+    const signal = limit.signal;
     try {
-      const length = c.req.header('content-length');
+      const parsed = HistogramQuery.safeParse(c.req.query());
+      if (!parsed.success) throw new ApiError('BAD_REQUEST', parsed.error.issues.map((issue) => issue.message).join('; '));
+      const query = parsed.data;
+      const format = outputFormat(query, c.req.header('accept'));
+      c.set('format', format);
+      if (ticket.waited) await waitForPlace(ticket, config.waitTimeoutMs, signal, busy);
+      const arrived = performance.now();
+      metrics.stage.observe({ stage: 'wait' }, (arrived - started) / 1000);
+
+      // The client may hold its body back until told to send it (Expect: 100-continue).
+      const outgoing = c.env?.outgoing;
+      if (outgoing && !outgoing.headersSent && /100-continue/i.test(c.req.header('expect') ?? '')) {
+        outgoing.writeContinue();
+        c.set('continueSent', true);
+      }
       const upload = await readUpload(requestBody(c), {
         contentType: c.req.header('content-type'),
-        contentLength: length === undefined ? undefined : Number(length),
+        contentLength: declared === undefined ? undefined : Number(declared),
         maxBytes: config.maxUploadBytes,
+        minBytesPerSec: config.uploadMinBytesPerSec,
+        rateGraceMs: UPLOAD_RATE_GRACE_MS,
+        idleTimeoutMs: config.uploadIdleTimeoutMs,
         signal,
       }).catch((error) => rethrowTimeout(error, signal, config.requestTimeoutMs, 'reading the upload'));
       const bodyDone = performance.now();
-      metrics.stage.observe({ stage: 'body' }, (bodyDone - started) / 1000);
+      metrics.stage.observe({ stage: 'body' }, (bodyDone - arrived) / 1000);
       metrics.uploadBytes.observe(upload.bodyBytes);
       c.set('bytes', upload.bodyBytes);
 
@@ -43,42 +74,70 @@ export function histogramHandler(services: AppServices) {
       const queueDone = performance.now();
       metrics.stage.observe({ stage: 'queue' }, (queueDone - bodyDone) / 1000);
 
-      const task = pool.run({
-        bytes: upload.bytes,
-        maxPixels: config.maxPixels,
-        bins: query.bins,
-        channels: query.channels,
-        chart: format === 'png' ? { width: query.width, height: query.height, type: query.type ?? 'line', scale: query.scale ?? 'linear' } : null,
-        fileName: upload.fileName,
-      });
-      // The slot stays taken until the worker is really done, even if the client got a 504.
+      // The slot stays taken until the work is really done, even if the client got a 504.
       releaseLater = true;
-      void task.finally(() => ticket.release()).catch(() => {});
-      const result = await raceTimeout(task, signal, config.requestTimeoutMs);
-      if (!result.ok) throw new ApiError(result.code, result.message);
-      const { summary } = result;
+      const work = runImageWork(services, upload.bytes, upload.fileName, query, format);
+      void work.finally(() => ticket.release()).catch(() => {});
+      const { summary, png } = await raceTimeout(work, signal, config.requestTimeoutMs);
       observeStages(services, summary);
       c.set('pixels', summary.pixels);
       const total = round(performance.now() - started);
       c.header('Server-Timing', serverTiming(summary, queueDone - bodyDone, total));
-      if (format === 'png') {
+      if (png) {
         c.header('Cache-Control', 'no-store');
         c.header('Content-Type', 'image/png');
-        return c.body(result.png as Uint8Array<ArrayBuffer>);
+        return c.body(png as Uint8Array<ArrayBuffer>);
       }
       if (format === 'csv') {
         c.header('Content-Type', 'text/csv; charset=utf-8');
         return c.body(histogramCsv(summary.channels, summary.bins));
       }
-      return c.json(jsonBody(summary, services.config.podName, queueDone - bodyDone, total));
+      return c.json(jsonBody(summary, config.podName, queueDone - bodyDone, total));
     } finally {
+      limit.clear();
       if (!releaseLater) ticket.release();
     }
   };
 }
 
-function requestBody(c: Context): Readable {
-  const incoming = (c.env as { incoming?: Readable } | undefined)?.incoming;
+/**
+ * Decode, count, and for PNG output draw the chart (on an image thread). Small images are
+ * decoded and counted from here: a thread hop would cost them a noticeable share of the work.
+ */
+async function runImageWork(services: AppServices, bytes: Uint8Array, fileName: string | null, query: HistogramQuery, format: OutputFormat) {
+  const { config, images } = services;
+  let summary: HistogramSummary;
+  try {
+    const header = readImageHeader(bytes);
+    const small = header !== null && header.width * header.height <= INLINE_MAX_PIXELS;
+    const counted = small ? await decodeAndCount(bytes, config.maxPixels, true) : await images.analyze(bytes, config.maxPixels);
+    summary = summarizeImage(counted, { bins: query.bins, channels: query.channels });
+  } catch (error) {
+    throw error instanceof ImageError ? apiErrorFromImage(error) : error;
+  }
+  if (format !== 'png') return { summary, png: null };
+  const rendering = performance.now();
+  const png = await images.render({
+    series: Object.entries(summary.channels).map(([name, channel]) => [name, channel.counts]),
+    options: { width: query.width, height: query.height, type: query.type ?? 'line', scale: query.scale ?? 'linear' },
+    title: `${fileName ?? 'upload'}: ${summary.width} × ${summary.height} ${summary.format.toUpperCase()}, ${summary.bins} bins`,
+  });
+  summary.timingsMs.render = round(performance.now() - rendering);
+  return { summary, png };
+}
+
+async function waitForPlace(ticket: Ticket, waitTimeoutMs: number, requestSignal: AbortSignal, busy: () => string): Promise<void> {
+  const wait = deadline(waitTimeoutMs, requestSignal);
+  await ticket
+    .placed(wait.signal)
+    .catch(() => {
+      throw new ApiError('OVERLOADED', `${busy()} (no room in the queue within ${waitTimeoutMs} ms)`, { 'Retry-After': '1' });
+    })
+    .finally(() => wait.clear());
+}
+
+function requestBody(c: Context<AppEnv>): Readable {
+  const incoming = c.env?.incoming;
   if (incoming) return incoming;
   // app.request() in tests: a web Request with no Node stream behind it.
   return c.req.raw.body ? Readable.fromWeb(c.req.raw.body as never) : Readable.from([]);
@@ -109,7 +168,7 @@ function observeStages({ metrics }: AppServices, summary: HistogramSummary): voi
   if (summary.timingsMs.render !== undefined) metrics.stage.observe({ stage: 'render' }, summary.timingsMs.render / 1000);
 }
 
-function jsonBody(summary: HistogramSummary, servedBy: string, queueMs: number, totalMs: number) {
+function jsonBody(summary: HistogramSummary, servedBy: string, queueMs: number, totalMs: number): HistogramResponse {
   const { timingsMs, ...rest } = summary;
   return { ...rest, servedBy, timingsMs: { ...timingsMs, queue: round(queueMs), total: totalMs } };
 }

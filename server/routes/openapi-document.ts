@@ -10,9 +10,18 @@ const Stats = z.object({
   stdev: z.number().openapi({ description: 'population standard deviation of the 8-bit values' }),
   min: z.number().int().openapi({ description: 'smallest value present, 0..255' }),
   max: z.number().int().openapi({ description: 'largest value present, 0..255' }),
-  median: z.number().int().openapi({ description: `50th percentile, 0..255 (${percentile})` }),
-  p01: z.number().int().openapi({ description: `1st percentile, 0..255 (${percentile})` }),
-  p99: z.number().int().openapi({ description: `99th percentile, 0..255 (${percentile})` }),
+  median: z
+    .number()
+    .int()
+    .openapi({ description: `50th percentile, 0..255 (${percentile})` }),
+  p01: z
+    .number()
+    .int()
+    .openapi({ description: `1st percentile, 0..255 (${percentile})` }),
+  p99: z
+    .number()
+    .int()
+    .openapi({ description: `99th percentile, 0..255 (${percentile})` }),
   entropy: z.number().openapi({ description: 'Shannon entropy of the value distribution, in bits (0..8)' }),
 });
 
@@ -31,7 +40,9 @@ const HistogramResponse = z
     bins: z.number().int().openapi({ description: 'the length of every `counts` array' }),
     luma: z.literal('rec601').openapi({ description: 'how luma is computed: (19595·R + 38470·G + 7471·B + 32768) >> 16, as Pillow\'s `convert("L")`' }),
     histogram: z.array(z.number().int()).openapi({ description: 'the luma counts: Pillow\'s `convert("L").histogram()` of the same pixels' }),
-    channels: z.record(z.enum(['red', 'green', 'blue', 'alpha', 'luma']), Stats).openapi({ description: 'the channels asked for (default: every channel the image has, plus luma)' }),
+    channels: z
+      .record(z.enum(['red', 'green', 'blue', 'alpha', 'luma']), Stats)
+      .openapi({ description: 'the channels asked for (default: every channel the image has, plus luma)' }),
     servedBy: z.string().openapi({ description: '`POD_NAME`, else the host name (also the `X-Served-By` header)' }),
     timingsMs: z
       .object({

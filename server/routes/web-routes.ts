@@ -1,10 +1,10 @@
 // GET / (the upload page) and GET /assets/* (its files, and chart.js's browser build), all
 // served from this package: no CDN, so the page works offline and behind any Ingress path.
 import { Hono } from 'hono';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 
 const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 // chart.js's exports map hides dist/: find the package's main file and take its sibling.
@@ -18,30 +18,31 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The web page and its assets; files are read once and kept in memory. */
+interface Asset {
+  body: Uint8Array;
+  type: string;
+}
+
+/**
+ * The assets, read once at start into a fixed table: the page's own files and chart.js. A name
+ * that is not in the table is a 404 without touching the disk, and costs no memory.
+ */
+function loadAssets(): ReadonlyMap<string, Asset> {
+  const assets = new Map<string, Asset>();
+  const add = (name: string, path: string) =>
+    assets.set(name, { body: new Uint8Array(readFileSync(path)), type: TYPES[extname(name)] ?? 'application/octet-stream' });
+  for (const name of readdirSync(WEB_DIR)) if (!name.startsWith('.') && TYPES[extname(name)]) add(name, join(WEB_DIR, name));
+  add('chart.umd.min.js', CHART_JS);
+  return assets;
+}
+
+/** The web page and its assets. */
 export function webRoutes(): Hono {
-  const cache = new Map<string, Promise<Buffer | null>>();
-  const load = (path: string) => {
-    let entry = cache.get(path);
-    if (!entry) {
-      entry = readFile(path).catch(() => null);
-      cache.set(path, entry);
-    }
-    return entry;
-  };
+  const assets = loadAssets();
   const routes = new Hono();
-  const send = async (path: string, name: string) => {
-    const body = await load(path);
-    if (!body) return null;
-    const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
-    return new Response(new Uint8Array(body), { headers: { 'Content-Type': type, 'Cache-Control': 'no-cache' } });
-  };
-  routes.get('/', async (c) => (await send(join(WEB_DIR, 'index.html'), 'index.html')) ?? c.notFound());
-  routes.get('/assets/:name{[a-zA-Z0-9._-]+}', async (c) => {
-    const name = c.req.param('name');
-    if (name.startsWith('.')) return c.notFound();
-    const path = name === 'chart.umd.min.js' ? CHART_JS : join(WEB_DIR, name);
-    return (await send(path, name)) ?? c.notFound();
-  });
+  const send = (asset: Asset | undefined) =>
+    asset && new Response(asset.body as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': asset.type, 'Cache-Control': 'no-cache' } });
+  routes.get('/', (c) => send(assets.get('index.html')) ?? c.notFound());
+  routes.get('/assets/:name', (c) => send(assets.get(c.req.param('name'))) ?? c.notFound());
   return routes;
 }

@@ -5,7 +5,14 @@
 const CHANNELS = ['red', 'green', 'blue', 'alpha', 'luma'];
 const COLOURS = { red: '#d62728', green: '#2ca02c', blue: '#1f77b4', alpha: '#8c8c8c', luma: '#222222' };
 const STATS = [
-  ['mean', 2], ['median', 0], ['stdev', 2], ['min', 0], ['max', 0], ['p01', 0], ['p99', 0], ['entropy', 3],
+  ['mean', 2],
+  ['median', 0],
+  ['stdev', 2],
+  ['min', 0],
+  ['max', 0],
+  ['p01', 0],
+  ['p99', 0],
+  ['entropy', 3],
 ];
 const TOKEN_KEY = 'histogram-service.token';
 
@@ -63,8 +70,7 @@ async function responseError(response) {
 /** Shows an error in a card's alert region: the message, then its detail in small print. */
 function showError(element, error, prefix = '') {
   const message = document.createElement('span');
-  message.textContent = prefix +
-    (error instanceof TypeError ? `Could not reach the server (${error.message}).` : error.message);
+  message.textContent = prefix + (error instanceof TypeError ? `Could not reach the server (${error.message}).` : error.message);
   const detail = document.createElement('small');
   detail.textContent = error.detail ?? '';
   element.replaceChildren(message, detail);
@@ -215,12 +221,14 @@ function drawChart(entry, names) {
         tooltip: { callbacks: { title: ([item]) => (item ? `value ${binLabel(item.dataIndex)}` : '') } },
       },
       scales: {
-        x: { type: 'linear', min: 0, max: 256, offset: false, title: { display: true, text: 'pixel value' },
-          ticks: { stepSize: 32 } },
-        y: { type: scale === 'log' ? 'logarithmic' : 'linear', beginAtZero: scale !== 'log',
+        x: { type: 'linear', min: 0, max: 256, offset: false, title: { display: true, text: 'pixel value' }, ticks: { stepSize: 32 } },
+        y: {
+          type: scale === 'log' ? 'logarithmic' : 'linear',
+          beginAtZero: scale !== 'log',
           // on a log axis label the powers of ten only: chart.js's 2×, 3×, 5× labels crowd the top
           ticks: scale === 'log' ? { callback: (value) => (/^10*$/.test(String(value)) ? value.toLocaleString('en') : '') } : {},
-          title: { display: true, text: scale === 'log' ? 'pixels (log)' : 'pixels' } },
+          title: { display: true, text: scale === 'log' ? 'pixels (log)' : 'pixels' },
+        },
       },
     },
   });

@@ -4,9 +4,7 @@
 import { buildCli } from '../../client/cli.ts';
 
 /** Outcome of parsing: the arguments yargs produced, or its validation message. */
-export type ParseResult =
-  | { ok: true; argv: Record<string, unknown> & { _: (string | number)[] } }
-  | { ok: false; error: string };
+export type ParseResult = { ok: true; argv: Record<string, unknown> & { _: (string | number)[] } } | { ok: false; error: string };
 
 const PARSED = Symbol('parsed, handler skipped');
 

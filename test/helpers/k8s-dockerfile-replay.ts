@@ -65,8 +65,7 @@ export function replayDockerfile(repo: string, dockerfile: string, log: (line: s
       if (i.keyword === 'WORKDIR') {
         workdir = posix.resolve(workdir, i.args);
         mkdirSync(inStage('.'), { recursive: true });
-      }
-      else if (i.keyword === 'COPY') {
+      } else if (i.keyword === 'COPY') {
         const { sources, dest } = copyPaths(i);
         const from = i.flags.from ? stages.find((s) => s.name === i.flags.from) : undefined;
         if (i.flags.from && !from) throw new Error(`${dockerfile}: COPY --from=${i.flags.from} names no stage`);
@@ -136,7 +135,7 @@ function linkNodeModules(repo: string, cwd: string, args: string[], log: (line: 
   const lock = readFileSync(join(cwd, 'package-lock.json'));
   const manifest = readFileSync(join(cwd, 'package.json'));
   if (!args.some((a) => a.startsWith('--omit'))) {
-    if (!lock.equals(readFileSync(join(repo, 'package-lock.json')))) throw new Error('the stage\'s lockfile differs from the repo\'s');
+    if (!lock.equals(readFileSync(join(repo, 'package-lock.json')))) throw new Error("the stage's lockfile differs from the repo's");
     symlinkSync(join(repo, 'node_modules'), join(cwd, 'node_modules'), 'dir');
     return;
   }

@@ -18,7 +18,9 @@ export interface Stage {
 
 /** Parses a Dockerfile into stages (line continuations joined, comments dropped). */
 export function parseDockerfile(path: string): Stage[] {
-  const logical = readFileSync(path, 'utf8').replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  const logical = readFileSync(path, 'utf8')
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/);
   const globalArgs: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const raw of logical) {
@@ -93,7 +95,14 @@ export function dockerignore(path: string): (file: string) => boolean {
       const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, '');
       const source = pattern
         .split('/')
-        .map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+        .map((seg) =>
+          seg === '**'
+            ? '.*'
+            : seg
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
         .join('/')
         .replace(/\.\*\//g, '(?:.*/)?');
       return { negate, regex: new RegExp(`^${source}$`) };

@@ -30,7 +30,12 @@ export function send(url: string, options: SendOptions = {}): Promise<HttpAnswer
   const started = performance.now();
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false, timeout: options.timeoutMs ?? 60_000 });
+    const req = request(url, {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      agent: options.agent ?? false,
+      timeout: options.timeoutMs ?? 60_000,
+    });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} in ${options.timeoutMs ?? 60_000} ms`)));
     req.on('error', (error) => {
       if (!answered) reject(error);
@@ -91,8 +96,16 @@ export function rawUpload(port: number, options: RawUploadOptions): Promise<RawA
         reject(error);
       }
     });
-    const headers = { host: `127.0.0.1:${port}`, 'content-type': 'application/octet-stream', ...options.headers, 'content-length': String(options.body.length), connection: 'close' };
-    const head = `POST ${options.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    const headers = {
+      host: `127.0.0.1:${port}`,
+      'content-type': 'application/octet-stream',
+      ...options.headers,
+      'content-length': String(options.body.length),
+      connection: 'close',
+    };
+    const head = `POST ${options.path} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
     socket.write(head);
     const writeBody = () => {
       if (sentBeforeAnswer >= 0 || socket.destroyed) return; // answered already: never send it
@@ -131,7 +144,6 @@ export function parseResponse(raw: Buffer): Omit<HttpAnswer, 'ms'> {
   }
   return { status, headers, body };
 }
-
 
 /** Polls `check` every `intervalMs` until it returns a truthy value; rejects after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 25): Promise<NonNullable<T>> {

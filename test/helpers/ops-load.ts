@@ -47,7 +47,12 @@ export function startLoad(options: LoadOptions): Load {
         try {
           const answer = await send(options.url, { method: 'POST', body: options.body, agent, headers: { 'content-type': 'image/jpeg', ...options.headers } });
           const servedBy = answer.headers['x-served-by'];
-          const outcome: LoadOutcome = { loop: index, status: answer.status, servedBy: typeof servedBy === 'string' ? servedBy : undefined, at: performance.now() };
+          const outcome: LoadOutcome = {
+            loop: index,
+            status: answer.status,
+            servedBy: typeof servedBy === 'string' ? servedBy : undefined,
+            at: performance.now(),
+          };
           if (answer.status !== 200) outcome.error = answer.body.toString('utf8').slice(0, 300);
           outcomes.push(outcome);
         } catch (error) {
@@ -71,8 +76,13 @@ export function startLoad(options: LoadOptions): Load {
 
 /** Counts outcomes by status, e.g. { '200': 41, '503': 2 }. */
 export function countByStatus(outcomes: readonly { status: number }[]): Record<string, number> {
+  return tally(outcomes.map(({ status }) => status));
+}
+
+/** How often each value occurs, e.g. { '200': 41, EPIPE: 2 }. */
+export function tally(values: readonly (string | number)[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const { status } of outcomes) counts[status] = (counts[status] ?? 0) + 1;
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 }
 

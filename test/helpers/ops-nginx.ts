@@ -86,7 +86,9 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, nginxConfig(dir, options));
   // -e: the error log before the configuration is read (else /var/log/nginx/error.log).
-  const proc = spawn(NGINX_BINARY, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off; master_process on;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(NGINX_BINARY, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off; master_process on;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   proc.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = once(proc, 'exit');
@@ -105,10 +107,20 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('nginx to proxy /healthz', async () => {
-      if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}: ${stderr}${read('error.log')}`);
-      return (await send(`${url}/healthz`, { timeoutMs: 2_000 }).then((a) => a.status, () => 0)) === 200;
-    }, 10_000, 50);
+    await waitFor(
+      'nginx to proxy /healthz',
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}: ${stderr}${read('error.log')}`);
+        return (
+          (await send(`${url}/healthz`, { timeoutMs: 2_000 }).then(
+            (a) => a.status,
+            () => 0,
+          )) === 200
+        );
+      },
+      10_000,
+      50,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -83,7 +83,10 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
 async function waitReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    const status = await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`server at ${url} not ready after ${timeoutMs} ms (last /readyz: ${status})`);
     await new Promise((r) => setTimeout(r, 50));

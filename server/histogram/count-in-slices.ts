@@ -1,0 +1,20 @@
+// Counts a decoded image on the event loop's thread without holding it: a big buffer is counted
+// a slice at a time, with a turn of the event loop between slices, so requests and probes that
+// arrive meanwhile are answered within about a slice's time.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { countPixels, createPixelCounter, type RawCounts } from './count-pixels.ts';
+
+/** Bytes counted per turn of the event loop: about half a millisecond of counting. */
+export const SLICE_BYTES = 512 * 1024;
+
+/** Counts `pixels` (interleaved, `channelCount` bytes per pixel) exactly as countPixels does. */
+export async function countPixelsInSlices(pixels: Uint8Array, channelCount: number, sliceBytes = SLICE_BYTES): Promise<RawCounts> {
+  if (pixels.length <= sliceBytes) return countPixels(pixels, channelCount);
+  const step = Math.max(channelCount, sliceBytes - (sliceBytes % channelCount)); // whole pixels
+  const counter = createPixelCounter(channelCount);
+  for (let at = 0; at < pixels.length; at += step) {
+    if (at > 0) await nextTurn();
+    counter.add(pixels.subarray(at, Math.min(pixels.length, at + step)));
+  }
+  return counter.finish();
+}

@@ -1,0 +1,20 @@
+// Gives every request an id (a plausible incoming X-Request-Id is kept) and stamps every answer
+// with it and with the replica's name, so a load test can see how requests spread.
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+
+// No header injection, no log spam.
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/** Middleware: sets `requestId`, and X-Request-Id and X-Served-By on the answer. */
+export function requestIdentity(servedBy: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+    c.header('X-Served-By', servedBy);
+  };
+}

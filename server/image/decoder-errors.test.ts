@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { imageErrorFrom } from './decoder-errors.ts';
+
+// Messages as sharp 0.35 / libvips 8.18 gave them for mutated inputs of each format.
+const INPUT_MESSAGES: Array<[string, 'unsupported' | 'unprocessable', RegExp]> = [
+  ['Input buffer contains unsupported image format', 'unsupported', /not an image format this service decodes/],
+  ['Input image exceeds pixel limit', 'unprocessable', /more pixels than the limit of 1000/],
+  ['VipsJpeg: premature end of JPEG image', 'unprocessable', /JPEG data ends before the image is complete/],
+  ['VipsJpeg: Corrupt JPEG data: bad Huffman code', 'unprocessable', /JPEG data is corrupt/],
+  ['vipspng: libpng read error', 'unprocessable', /JPEG data is corrupt/],
+  ['Input buffer has corrupt header: ', 'unprocessable', /corrupt/],
+  ['Input buffer has corrupt header: gifload_buffer: Unexpected end of GIF source data', 'unprocessable', /ends before the image is complete/],
+  ['source: bad seek to 1220\nsource: bad seek to 1220', 'unprocessable', /ends before/],
+  ['tiff2vips: Bogus marker length\ntiff2vips: read error', 'unprocessable', /corrupt/],
+  ['Input buffer has corrupt header: heif: Invalid input: Invalid box size (2.101)', 'unprocessable', /corrupt/],
+  ['Warning treated as error due to failOn setting\nIHDR: CRC error', 'unprocessable', /corrupt/],
+  ['webp2vips: unable to read pixels', 'unprocessable', /corrupt/],
+];
+
+test("maps what decoders say about their input to unsupported or unprocessable, in the service's own words", () => {
+  for (const [message, kind, wording] of INPUT_MESSAGES) {
+    const mapped = imageErrorFrom(new Error(message), 'JPEG', 1000);
+    assert.ok(mapped, message);
+    assert.equal(mapped.kind, kind, message);
+    assert.match(mapped.message, wording, message);
+    // No library internals in what the client reads.
+    assert.doesNotMatch(mapped.message, /Vips|libpng|spng|tiff2vips|heif:|gifload|source:/, message);
+  }
+});
+
+test('does not blame the image for errors that are not about the input: out of memory, misuse of sharp, anything unknown', () => {
+  for (const message of [
+    'VipsImage: out of memory --- size == 512MB',
+    'vips_malloc: out of memory',
+    'Expected integer between 1 and 100 for quality but received 0 of type number',
+    'something nobody has seen before',
+  ]) {
+    assert.equal(imageErrorFrom(new Error(message), 'PNG', 1000), null, message);
+  }
+});

@@ -1,0 +1,37 @@
+// What sharp and libvips say when an upload cannot be decoded, turned into this service's words.
+// Messages from a decoder about its input (they start with the loader's name, or sharp's
+// "Input buffer ..." prefixes) are the input's fault; anything else is not, and is rethrown for
+// the caller to treat as an internal error (a libvips out-of-memory, a bug in how sharp is
+// called), never blamed on the image.
+import { ImageError } from './image-error.ts';
+
+// The domains libvips and its loaders prefix their messages with (seen from mutated JPEG, PNG,
+// GIF, WebP, TIFF, AVIF and HEIF inputs), and sharp's own input prefixes.
+const INPUT_MESSAGE = new RegExp(
+  [
+    '^Input buffer (has corrupt header|contains unsupported image format)',
+    '^Input image exceeds pixel limit',
+    '^Warning treated as error',
+    '^(VipsJpeg|vipspng|spng|libspng|tiff2vips|webp2vips|heif|source|nsgif|cgif|VipsForeignLoad\\w*|\\w+load(_buffer|_source)?):',
+  ].join('|'),
+);
+const UNSUPPORTED = /unsupported image format/i;
+const PIXEL_LIMIT = /exceeds pixel limit/i;
+const TRUNCATED = /premature end|unexpected end|end of (file|data|GIF source)|bad seek|truncated|not enough data|short read|out of data|Empty JPEG image/i;
+const OUT_OF_MEMORY = /out of memory|cannot allocate|memory allocation failed/i;
+
+/**
+ * Maps `error`, thrown by sharp while reading an upload whose bytes look like `formatName`
+ * (e.g. "JPEG"), to an ImageError; returns null when the error is not about the input.
+ */
+export function imageErrorFrom(error: unknown, formatName: string, maxPixels: number): ImageError | null {
+  if (error instanceof ImageError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (OUT_OF_MEMORY.test(message) || !INPUT_MESSAGE.test(message)) return null;
+  if (UNSUPPORTED.test(message)) {
+    return new ImageError('unsupported', 'the upload is not an image format this service decodes (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF)');
+  }
+  if (PIXEL_LIMIT.test(message)) return new ImageError('unprocessable', `the image has more pixels than the limit of ${maxPixels}`);
+  if (TRUNCATED.test(message)) return new ImageError('unprocessable', `the ${formatName} data ends before the image is complete (a truncated upload?)`);
+  return new ImageError('unprocessable', `the ${formatName} data is corrupt: the decoder could not read the image`);
+}

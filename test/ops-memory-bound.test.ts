@@ -1,0 +1,83 @@
+// Memory under the worst case the settings allow stays under the pod's limit: with the
+// manifests' settings (CONCURRENCY=1, MAX_QUEUE=16, MALLOC_ARENA_MAX=2, 1 GiB limit), sixteen
+// 25 MiB uploads held complete in the queue while the one slot decodes a 7000 × 7000 RGBA
+// 16-bit PNG. And requests for assets that do not exist cost no memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { send, sleep } from './helpers/ops-http.ts';
+import { killAfter } from './helpers/ops-load.ts';
+import { parseExposition, value } from './helpers/ops-metrics.ts';
+
+const MiB = 1024 * 1024;
+
+function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`))!;
+  return (Number(/(\d+)/.exec(line)![1]) * 1024) / MiB;
+}
+
+test("with the manifests' settings, 16 held 25 MiB uploads and a 7000² RGBA16 PNG decode peak under the 1 GiB pod limit", {
+  skip: process.platform !== 'linux' && 'reads /proc',
+}, async (t) => {
+  const servers: ServerProcess[] = [];
+  killAfter(t, servers);
+  servers.push(await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '16', MALLOC_ARENA_MAX: '2', REQUEST_TIMEOUT_MS: '120000' } }));
+  const server = servers[0]!;
+  const pid = server.proc.pid!;
+  const base = vm(pid, 'VmRSS');
+  // 49 megapixels of 16-bit RGBA, flat: a small file that decodes to the full size.
+  const width = 7000;
+  const png = await sharp({ create: { width, height: width, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } })
+    .toColourspace('rgb16')
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  const meta = await sharp(png).metadata();
+  assert.equal(meta.depth, 'ushort', 'the fixture is 16-bit');
+  assert.equal(meta.channels, 4);
+  assert.ok(png.length < 25 * MiB, `fixture is ${png.length} bytes`);
+
+  const big = send(`${server.url}/v1/histogram`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' }, timeoutMs: 120_000 });
+  await sleep(200); // the PNG holds the slot
+  const upload = Buffer.alloc(25 * MiB - 1024, 0x55); // complete bodies that wait for the slot
+  const held = Array.from({ length: 16 }, () =>
+    send(`${server.url}/v1/histogram`, { method: 'POST', body: upload, headers: { 'content-type': 'application/octet-stream' }, timeoutMs: 120_000 }),
+  );
+  let peakSeen = 0;
+  const sampler = setInterval(() => (peakSeen = Math.max(peakSeen, vm(pid, 'VmRSS'))), 50);
+  const answers = await Promise.all([big, ...held]);
+  clearInterval(sampler);
+  const hwm = vm(pid, 'VmHWM');
+  t.diagnostic(
+    `RSS at start ${base.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB (VmHWM; sampled ${peakSeen.toFixed(0)}); statuses ${answers.map((a) => a.status).join(',')}`,
+  );
+  assert.equal(answers[0]!.status, 200, answers[0]!.body.toString());
+  assert.ok(
+    answers.slice(1).every((a) => a.status === 415),
+    'the held uploads were read whole and then refused as not images',
+  );
+  assert.ok(hwm < 1024, `peak ${hwm.toFixed(0)} MiB exceeds the 1 GiB pod limit`);
+});
+
+test('4000 requests for unknown asset names grow the heap by at most 12 MiB', async (t) => {
+  const servers: ServerProcess[] = [];
+  killAfter(t, servers);
+  servers.push(await startServer());
+  const server = servers[0]!;
+  const heap = async () => value(parseExposition((await send(`${server.url}/metrics`)).body.toString()), 'nodejs_heap_size_used_bytes') / MiB;
+  for (let i = 0; i < 200; i++) await send(`${server.url}/assets/warm-${i}.js`);
+  const before = await heap();
+  const filler = 'a'.repeat(4000);
+  for (let i = 0; i < 4000; i++) {
+    const answer = await send(`${server.url}/assets/${filler}${i}.js`);
+    assert.equal(answer.status, 404);
+  }
+  const after = await heap();
+  t.diagnostic(`heap ${before.toFixed(1)} → ${after.toFixed(1)} MiB`);
+  assert.ok(after - before <= 12, `heap grew ${(after - before).toFixed(1)} MiB`);
+  // The real assets are still served.
+  assert.equal((await send(`${server.url}/assets/chart.umd.min.js`)).status, 200);
+});
