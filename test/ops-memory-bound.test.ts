@@ -81,3 +81,30 @@ test('4000 requests for unknown asset names grow the heap by at most 12 MiB', as
   // The real assets are still served.
   assert.equal((await send(`${server.url}/assets/chart.umd.min.js`)).status, 200);
 });
+
+test('120 PNG charts of distinct widths grow RSS by at most 120 MiB', { skip: process.platform !== 'linux' && 'reads /proc' }, async (t) => {
+  const servers: ServerProcess[] = [];
+  killAfter(t, servers);
+  // The server image's malloc settings: two arenas, and big blocks (canvases, pixel buffers)
+  // mapped and unmapped on their own rather than left in the heap when freed.
+  servers.push(await startServer({ env: { CONCURRENCY: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } }));
+  const server = servers[0]!;
+  const pid = server.proc.pid!;
+  const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 30, b: 90 } } })
+    .png()
+    .toBuffer();
+  const chart = (width: number) =>
+    send(`${server.url}/v1/histogram?format=png&width=${width}&height=300`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+  // Warm-up at a few sizes, so the baseline includes the fonts and the first charts.
+  for (let i = 0; i < 10; i++) assert.equal((await chart(400 + i)).status, 200);
+  const before = vm(pid, 'VmRSS');
+  for (let i = 0; i < 120; i++) {
+    const answer = await chart(600 + 7 * i);
+    assert.equal(answer.status, 200);
+    const size = await sharp(answer.body).metadata();
+    assert.equal(size.width, 600 + 7 * i);
+  }
+  const after = vm(pid, 'VmRSS');
+  t.diagnostic(`RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB over 120 chart sizes`);
+  assert.ok(after - before <= 120, `RSS grew ${(after - before).toFixed(0)} MiB`);
+});

@@ -141,6 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   // The container image's allocator setting, so RSS behaves as in a pod.
   const env = {
     MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '131072',
     CONCURRENCY: String(concurrency),
     MAX_QUEUE: String(maxQueue),
     MAX_UPLOAD_BYTES: String(maxUploadBytes),

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { chartConfig } from './chart-config.ts';
-import { renderChartPng } from './render-chart.ts';
+import { liveChartCount, MAX_LIVE_CHARTS, renderChartPng } from './render-chart.ts';
 
 const ramp = (scale: number) => Array.from({ length: 256 }, (_, v) => Math.round(scale * (1 + Math.sin(v / 20))));
 const options = { width: 640, height: 320, type: 'line' as const, scale: 'linear' as const };
@@ -65,4 +65,15 @@ test('a reused chart leaves nothing behind: the same input renders the same PNG 
     320,
   );
   assert.ok(before.equals(after));
+});
+
+test(`keeps at most ${MAX_LIVE_CHARTS} live charts, and redraws a size whose chart was pushed out exactly as before`, async () => {
+  const series: Array<[string, number[]]> = [['luma', ramp(40)]];
+  const at = (width: number) => renderChartPng(chartConfig(series, { ...options, width }, 'size test'), width, 200);
+  const first = await at(300);
+  for (let i = 1; i <= 3 * MAX_LIVE_CHARTS; i++) {
+    await at(300 + i);
+    assert.ok(liveChartCount() <= MAX_LIVE_CHARTS, `${liveChartCount()} live charts`);
+  }
+  assert.ok((await at(300)).equals(first));
 });

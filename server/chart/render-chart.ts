@@ -1,60 +1,90 @@
-// Renders a chart.js configuration to PNG bytes. chart.js draws on node-canvas through
-// chartjs-node-canvas, keeping one live Chart per size, type and scale and only swapping its
-// data (building a Chart per request costs about a quarter of the drawing time); sharp encodes
-// the raw pixels, 2-3× faster than canvas's own PNG encoder (measured on one core for the default 800×400 chart: about 4–6 ms against 11–16 ms).
-import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+// Renders a chart.js configuration to PNG bytes: the one place that touches a canvas. One copy
+// of chart.js per thread draws on node-canvas; a few live Charts (one per size, type and scale)
+// are kept and only their data swapped, because building a Chart per request costs about a
+// quarter of the drawing time. The set is bounded, and a Chart pushed out is destroyed, so
+// requests for many sizes cannot grow memory. sharp encodes the raw pixels, 2-3× faster than
+// canvas's own PNG encoder (default 800×400 chart, one core: about 4–6 ms against 11–16 ms).
+import { createCanvas, type Canvas } from 'canvas';
+import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import sharp from 'sharp';
-import type { Chart, ChartConfiguration } from 'chart.js';
 
+Chart.register(...registerables);
+
+type AnyConfig = ChartConfiguration<'line' | 'bar', unknown, unknown>;
 type AnyChart = Chart<'line' | 'bar', unknown, unknown>;
 
-/** A ChartJSNodeCanvas that keeps its Chart between renders. */
-class ReusableChartCanvas extends ChartJSNodeCanvas {
-  #chart: AnyChart | undefined;
-  #canvas: ReturnType<ChartJSNodeCanvas['_createCanvas']> | undefined;
+/** Live Charts kept per thread; the least recently used one beyond this is destroyed. */
+export const MAX_LIVE_CHARTS = 8;
 
-  /** Draws `config` and returns cairo's raw ARGB32 pixels (B, G, R, A on little-endian). */
-  drawRaw(config: ChartConfiguration<'line' | 'bar', unknown, unknown>): Buffer {
-    if (!this.#chart || !this.#canvas) {
-      this.#canvas = this._createCanvas(this._width, this._height);
-      // chart.js reads canvas.style when it sizes the chart.
-      (this.#canvas as unknown as { style: object }).style = {};
-      this.#chart = new this._chartJs(this.#canvas.getContext('2d') as never, config as never) as unknown as AnyChart;
-    } else {
-      // Same type, scale and size by construction (the cache key): only data and titles change.
-      const chart = this.#chart;
-      chart.data.datasets = config.data.datasets;
-      chart.options.plugins!.title!.text = config.options?.plugins?.title?.text ?? '';
-      const xTitle = (config.options?.scales?.x as { title?: { text?: string } } | undefined)?.title?.text;
-      (chart.options.scales!.x as { title: { text: string } }).title.text = xTitle ?? '';
-      chart.update('none');
-    }
-    return (this.#canvas as unknown as { toBuffer(mime: 'raw'): Buffer }).toBuffer('raw');
-  }
+interface LiveChart {
+  canvas: Canvas;
+  chart: AnyChart;
 }
 
-// One renderer per size, type and scale; requests use few distinct combinations.
-const renderers = new Map<string, ReusableChartCanvas>();
-const MAX_RENDERERS = 16;
+// Map order is insertion order: a hit is moved to the end, so the first entry is the least
+// recently used.
+const live = new Map<string, LiveChart>();
 
-function rendererFor(config: ChartConfiguration, width: number, height: number): ReusableChartCanvas {
+// The canvas starts transparent; the PNG has no alpha, so paint the background white first.
+const whiteBackground: Plugin<'line' | 'bar'> = {
+  id: 'white-background',
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = 'white';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+function keyOf(config: AnyConfig, width: number, height: number): string {
   const yType = (config.options?.scales?.y as { type?: string } | undefined)?.type ?? 'linear';
-  const key = `${width}x${height}:${config.type}:${yType}`;
-  let renderer = renderers.get(key);
-  if (!renderer) {
-    if (renderers.size >= MAX_RENDERERS) renderers.delete(renderers.keys().next().value!);
-    renderer = new ReusableChartCanvas({ width, height, backgroundColour: 'white' });
-    renderers.set(key, renderer);
+  return `${width}x${height}:${config.type}:${yType}`;
+}
+
+function liveChartFor(config: AnyConfig, width: number, height: number): LiveChart {
+  const key = keyOf(config, width, height);
+  const found = live.get(key);
+  if (found) {
+    live.delete(key);
+    live.set(key, found);
+    // Same type, scale and size by construction (the key): only data and titles change.
+    const chart = found.chart;
+    chart.data.datasets = config.data.datasets;
+    chart.options.plugins!.title!.text = config.options?.plugins?.title?.text ?? '';
+    const xTitle = (config.options?.scales?.x as { title?: { text?: string } } | undefined)?.title?.text;
+    (chart.options.scales!.x as { title: { text: string } }).title.text = xTitle ?? '';
+    chart.update('none');
+    return found;
   }
-  return renderer;
+  if (live.size >= MAX_LIVE_CHARTS) {
+    const [oldestKey, oldest] = live.entries().next().value!;
+    live.delete(oldestKey);
+    oldest.chart.destroy();
+  }
+  const canvas = createCanvas(width, height);
+  // chart.js reads canvas.style when it sizes the chart (there is no DOM here).
+  (canvas as unknown as { style: object }).style = {};
+  const chart = new Chart(canvas.getContext('2d') as never, { ...config, plugins: [...(config.plugins ?? []), whiteBackground] } as never) as AnyChart;
+  const entry = { canvas, chart };
+  live.set(key, entry);
+  return entry;
+}
+
+/** How many Charts this thread keeps alive now (at most MAX_LIVE_CHARTS). */
+export function liveChartCount(): number {
+  return live.size;
 }
 
 /**
  * Draws `config` on a `width` × `height` canvas with a white background and returns a PNG.
  * The first call for a size/type/scale in a thread is slower (fonts, chart set-up).
  */
-export async function renderChartPng(config: ChartConfiguration<'line' | 'bar', unknown, unknown>, width: number, height: number): Promise<Buffer> {
-  const raw = rendererFor(config as ChartConfiguration, width, height).drawRaw(config);
+export async function renderChartPng(config: AnyConfig, width: number, height: number): Promise<Buffer> {
+  const { canvas } = liveChartFor(config, width, height);
+  // cairo's ARGB32 pixels: B, G, R, A in memory on little-endian machines.
+  const raw = canvas.toBuffer('raw');
   const words = new Uint32Array(raw.buffer, raw.byteOffset, raw.length >>> 2);
   // Swap B and R in place. The background is opaque, so premultiplied = straight alpha.
   for (let i = 0; i < words.length; i++) {
