@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { chartConfig } from './chart-config.ts';
-import { liveChartCount, MAX_LIVE_CHARTS, renderChartPng } from './render-chart.ts';
+import { liveChartCount, MAX_LIVE_CHARTS, renderChartPng, swapRedBlue } from './render-chart.ts';
 
 const ramp = (scale: number) => Array.from({ length: 256 }, (_, v) => Math.round(scale * (1 + Math.sin(v / 20))));
 const options = { width: 640, height: 320, type: 'line' as const, scale: 'linear' as const };
@@ -76,4 +76,11 @@ test(`keeps at most ${MAX_LIVE_CHARTS} live charts, and redraws a size whose cha
     assert.ok(liveChartCount() <= MAX_LIVE_CHARTS, `${liveChartCount()} live charts`);
   }
   assert.ok((await at(300)).equals(first));
+});
+
+test('swapRedBlue exchanges red and blue in rgb() and rgba() colours and leaves other values alone', () => {
+  assert.equal(swapRedBlue('rgb(214, 39, 40)'), 'rgb(40, 39, 214)');
+  assert.equal(swapRedBlue('rgba(31, 119, 180, 0.45)'), 'rgba(180, 119, 31, 0.45)');
+  assert.equal(swapRedBlue('black'), 'black');
+  assert.equal(swapRedBlue(undefined), undefined);
 });

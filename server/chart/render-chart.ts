@@ -72,6 +72,28 @@ function liveChartFor(config: AnyConfig, width: number, height: number): LiveCha
   return entry;
 }
 
+/**
+ * `config` with the datasets' colours drawn with red and blue exchanged. Only dataset colours
+ * need it: chart.js's own text and grid colours are grays (red = blue), and so is the white
+ * background.
+ */
+function withRedAndBlueSwapped(config: AnyConfig): AnyConfig {
+  const datasets = config.data.datasets.map((dataset) => {
+    const { borderColor, backgroundColor } = dataset as { borderColor?: unknown; backgroundColor?: unknown };
+    return { ...dataset, borderColor: swapRedBlue(borderColor), backgroundColor: swapRedBlue(backgroundColor) };
+  });
+  return { ...config, data: { ...config.data, datasets } };
+}
+
+const RGB = /^(rgba?\()\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(,[^)]*)?\)$/;
+
+/** 'rgb(r, g, b)' / 'rgba(r, g, b, a)' with r and b exchanged; other values unchanged. */
+export function swapRedBlue<T>(colour: T): T {
+  if (typeof colour !== 'string') return colour;
+  const m = RGB.exec(colour);
+  return m ? (`${m[1]}${m[4]}, ${m[3]}, ${m[2]}${m[5] ?? ''})` as T) : colour;
+}
+
 /** How many Charts this thread keeps alive now (at most MAX_LIVE_CHARTS). */
 export function liveChartCount(): number {
   return live.size;
@@ -82,17 +104,13 @@ export function liveChartCount(): number {
  * The first call for a size/type/scale in a thread is slower (fonts, chart set-up).
  */
 export async function renderChartPng(config: AnyConfig, width: number, height: number): Promise<Buffer> {
-  const { canvas } = liveChartFor(config, width, height);
-  // cairo's ARGB32 pixels: B, G, R, A in memory on little-endian machines.
+  const { canvas } = liveChartFor(withRedAndBlueSwapped(config), width, height);
+  // cairo's ARGB32 pixels lie in memory as B, G, R, A (little-endian). Drawn with red and blue
+  // swapped, they read as R, G, B, A: what sharp takes, with no pass over the pixels. The
+  // background is opaque, so premultiplied alpha equals straight alpha.
   const raw = canvas.toBuffer('raw');
-  const words = new Uint32Array(raw.buffer, raw.byteOffset, raw.length >>> 2);
-  // Swap B and R in place. The background is opaque, so premultiplied = straight alpha.
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    words[i] = (w & 0xff00ff00) | ((w >>> 16) & 0xff) | ((w & 0xff) << 16);
-  }
   return sharp(raw, { raw: { width, height, channels: 4 } })
     .removeAlpha()
-    .png({ compressionLevel: 2, adaptiveFiltering: false })
+    .png({ compressionLevel: 1, adaptiveFiltering: false })
     .toBuffer();
 }
