@@ -48,7 +48,8 @@ const coverageDir = process.env.TEST_COVERAGE === '0' ? undefined : mkdtempSync(
 if (coverageDir) process.env.NODE_V8_COVERAGE = coverageDir;
 
 const counts: Record<string, number> = {};
-const stream = run({ files, concurrency: Number(process.env.TEST_CONCURRENCY ?? 2), timeout: 600_000 });
+const TEST_CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? 2);
+const stream = run({ files, concurrency: TEST_CONCURRENCY, timeout: 600_000 });
 stream.on('test:fail', () => {
   process.exitCode = 1;
 });
@@ -56,6 +57,13 @@ stream.on('test:diagnostic', ({ nesting, message }) => {
   const m = nesting === 0 ? /^(tests|pass|fail|skipped|cancelled|todo) (\d+)$/.exec(message) : null;
   if (m) counts[m[1]!] = Number(m[2]);
 });
+// Time per file (the sum of its top-level tests), to see what the suite's length is made of.
+const fileMs = new Map<string, number>();
+const addTime = ({ nesting, file, details }: { nesting: number; file?: string; details: { duration_ms: number } }) => {
+  if (nesting === 0 && file) fileMs.set(file, (fileMs.get(file) ?? 0) + details.duration_ms);
+};
+stream.on('test:pass', addTime);
+stream.on('test:fail', addTime);
 const output = stream.compose(new spec());
 output.pipe(process.stdout);
 await finished(output);
@@ -79,6 +87,10 @@ if (coverageDir) {
   if (report.status !== 0) process.exitCode = 1;
   rmSync(coverageDir, { recursive: true, force: true });
 }
+
+const slowest = [...fileMs].sort((a, b) => b[1] - a[1]).slice(0, 8);
+console.log(`\nslowest files (sum of their top-level tests; ${TEST_CONCURRENCY} files run at once):`);
+for (const [file, ms] of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(7)} s  ${relative('.', file)}`);
 
 // One plain closing line, so whoever reads the end of the output sees the outcome after the coverage report.
 console.log(`tests: ${counts.pass ?? 0} passed, ${(counts.fail ?? 0) + (counts.cancelled ?? 0)} failed, ${(counts.skipped ?? 0) + (counts.todo ?? 0)} skipped`);

@@ -78,10 +78,11 @@ function liveChartFor(config: AnyConfig, width: number, height: number): LiveCha
  * background.
  */
 function withRedAndBlueSwapped(config: AnyConfig): AnyConfig {
-  const datasets = config.data.datasets.map((dataset) => {
-    const { borderColor, backgroundColor } = dataset as { borderColor?: unknown; backgroundColor?: unknown };
-    return { ...dataset, borderColor: swapRedBlue(borderColor), backgroundColor: swapRedBlue(backgroundColor) };
-  });
+  const datasets = config.data.datasets.map((dataset) => ({
+    ...dataset,
+    borderColor: swapRedBlue(dataset.borderColor),
+    backgroundColor: swapRedBlue(dataset.backgroundColor),
+  })) as AnyConfig['data']['datasets'];
   return { ...config, data: { ...config.data, datasets } };
 }
 
