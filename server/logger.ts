@@ -17,17 +17,10 @@ export interface Logger {
 
 /** Lines buffered while the reader is slow, in bytes, before new lines are dropped. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
-/** Buffered bytes that make a write. */
-const BATCH_BYTES = 4096;
-/** Longest a line waits in the buffer. */
-const FLUSH_MS = 250;
 
 /** A logger writing lines such as {"level":"info","time":"…","msg":"listening","port":8080}. */
 export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1): Logger {
-  // Lines are written in batches of at least BATCH_BYTES (a write call per request line costs
-  // the event loop more than the line), and at least every FLUSH_MS, so a quiet server's lines
-  // are never held for long.
-  const destination = pino.destination({ dest: fd, sync: false, minLength: BATCH_BYTES, periodicFlush: FLUSH_MS, maxLength: MAX_BUFFERED });
+  const destination = pino.destination({ dest: fd, sync: false, maxLength: MAX_BUFFERED });
   // A closed stdout (a log reader gone, `| head`) must not crash the server: drop the lines.
   destination.on('error', () => {});
   const log = pino(

@@ -3,7 +3,6 @@
 // big image's decoded pixels make garbage-collection work for the thread that owns them, so
 // neither runs on the event loop's thread.
 import { setPriority } from 'node:os';
-import { Piscina } from 'piscina';
 import { chartConfig } from '../chart/chart-config.ts';
 import { renderChartPng } from '../chart/render-chart.ts';
 import { decodeAndCount } from '../histogram/analyze-image.ts';
@@ -27,9 +26,10 @@ export default async function imageWorker(task: AnalyzeTask | ChartTask | 'ping'
   if (task === 'ping') return 'pong';
   if (task.kind === 'analyze') return analyze(task);
   const png = await renderChartPng(chartConfig(task.series, task.options, task.title), task.options.width, task.options.height);
-  const bytes = new Uint8Array(png.buffer, png.byteOffset, png.length);
-  // A PNG from sharp owns its ArrayBuffer (never Node's shared pool): move it, do not copy it.
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? Piscina.move(bytes) : bytes;
+  // Copied to the main thread, not moved: sharp's output lives in memory that libvips
+  // allocated, which Node 22 refuses to transfer (DataCloneError; Node 20 allowed it), and a
+  // chart is tens of kilobytes.
+  return new Uint8Array(png.buffer, png.byteOffset, png.length);
 }
 
 async function analyze(task: AnalyzeTask): Promise<AnalyzeResult> {
