@@ -43,7 +43,11 @@ export function createApp(config: Config, services: AppServices = createServices
       const status = c.res.status;
       const heldBack = /100-continue/i.test(c.req.header('expect') ?? '') && !c.get('continueSent');
       const mode = status === 408 || status === 504 || heldBack ? 'close' : 'drain';
-      const close = settleRequestBody(incoming, mode, { maxBytes: bodyAllowance(c.req.header('content-type'), config.maxUploadBytes), maxMs: 5_000 });
+      // Twice the allowance: an upload a little over the limit (the usual 413) is drained whole, so
+      // even a client that writes everything before reading gets its answer; past that, the
+      // connection is cut rather than read for long.
+      const maxBytes = 2 * bodyAllowance(c.req.header('content-type'), config.maxUploadBytes);
+      const close = settleRequestBody(incoming, mode, { maxBytes, maxMs: 5_000 });
       if (close || status === 413) c.header('Connection', 'close');
     }
     if (lifecycle.closed) c.header('Connection', 'close');

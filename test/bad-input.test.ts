@@ -130,6 +130,18 @@ const cases: Case[] = [
     message: /SVG or XML text, a vector format; expected JPEG/,
   },
   {
+    name: 'an SVG with a DOCTYPE and nested entities (refused before any XML parser sees it)',
+    body: async () => ({
+      body:
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n' +
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&c;&c;&c;&c;</text></svg>',
+      type: 'application/octet-stream',
+    }),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: /SVG or XML text, a vector format; expected JPEG/,
+  },
+  {
     name: 'a truncated JPEG',
     body: async () => truncated(await fromRaw(gradient(200, 200)).jpeg().toBuffer()),
     status: 422,

@@ -72,6 +72,26 @@ test('20 urllib clients (write the whole 8 MB body, then read) against CONCURREN
   assert.ok(results.filter((r) => r.status === 503).length > 0, 'some uploads were refused (the test exercised the refusal)');
 });
 
+test('urllib clients whose upload is up to twice MAX_UPLOAD_BYTES (writing it all before reading) all read their 413', async (t) => {
+  const servers: ServerProcess[] = [];
+  killAfter(t, servers);
+  const limit = 4 * 1024 * 1024;
+  servers.push(await startServer({ env: { MAX_UPLOAD_BYTES: String(limit) } }));
+  const dir = await mkdtemp(join(tmpdir(), 'early-answers-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Nearly twice the limit: answered 413 from Content-Length while the client still writes
+  // megabytes more than socket buffers hold.
+  const file = join(dir, 'over.bin');
+  await writeFile(file, Buffer.alloc(Math.floor(limit * 1.9), 0x5a));
+  const results = await urllibUploads(`${servers[0]!.url}/v1/histogram`, file, 4);
+  t.diagnostic(`uploads of 1.9 × the limit: ${JSON.stringify(tally(results.map((r) => r.status ?? r.error!)))}`);
+  for (const result of results) {
+    assert.equal(result.error, undefined, `a client could not read its answer: ${result.error}`);
+    assert.equal(result.status, 413);
+    assert.equal(result.code, 'PAYLOAD_TOO_LARGE');
+  }
+});
+
 test('a 30 MiB chunked multipart upload reads its 413, and the server reads at most a bounded amount of it', async (t) => {
   const servers: ServerProcess[] = [];
   killAfter(t, servers);

@@ -100,3 +100,24 @@ test('a connection trickling its headers does not hold SIGTERM to the grace peri
   assert.equal(code, 0);
   assert.ok(ms < 5_000, `exited after ${ms.toFixed(0)} ms`);
 });
+
+test('a keep-alive client that never closes its side after the drain sends FIN does not hold SIGTERM to the grace period', async (t) => {
+  const servers: ServerProcess[] = [];
+  killAfter(t, servers);
+  servers.push(await startServer({ env: { SHUTDOWN_DELAY_MS: '500', SHUTDOWN_GRACE_MS: '20000' } }));
+  const server = servers[0]!;
+  // One answered request, then the connection is kept open: the client ignores our FIN.
+  const client = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
+  client.on('error', () => {});
+  const answered = once(client, 'data');
+  client.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.equal(parseResponse((await answered)[0] as Buffer).status, 200);
+  t.after(() => client.destroy());
+  const started = performance.now();
+  const exited = once(server.proc, 'exit');
+  server.proc.kill('SIGTERM');
+  const [code] = (await exited) as [number];
+  const ms = performance.now() - started;
+  assert.equal(code, 0);
+  assert.ok(ms < 5_000, `exited after ${ms.toFixed(0)} ms`);
+});

@@ -40,6 +40,18 @@ function trickler(port: number, stopAt: number, statuses: number[]): { stop(): v
   };
 }
 
+/** Opens a raw connection, lets `talk` write on it, and resolves with all it read once it closed. */
+function rawExchange(port: number, talk: (socket: Socket) => void): Promise<Buffer> {
+  return new Promise<Buffer>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    let data = Buffer.alloc(0);
+    s.on('data', (d) => (data = Buffer.concat([data, d])));
+    s.on('close', () => resolve(data));
+    s.on('error', () => {});
+    talk(s);
+  });
+}
+
 test("with the manifests' CONCURRENCY=1 MAX_QUEUE=16, 24 clients trickling 1 byte/s do not keep a normal upload from a 200 within 10 s", async (t) => {
   const servers: ServerProcess[] = [];
   killAfter(t, servers);
@@ -77,12 +89,7 @@ test('an upload slower than UPLOAD_MIN_BYTES_PER_SEC gets 408 REQUEST_TIMEOUT na
   const statuses: number[] = [];
   const slow = trickler(server.port, performance.now() + 3_500, statuses);
   t.after(() => slow.stop());
-  const raw = await new Promise<Buffer>((resolve) => {
-    const s = connect(server.port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    s.on('data', (d) => (data = Buffer.concat([data, d])));
-    s.on('close', () => resolve(data));
-    s.on('error', () => {});
+  const raw = await rawExchange(server.port, (s) => {
     // Half a second in: the trickler holds the only place, so this one is refused...
     setTimeout(() => s.write('POST /v1/histogram HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello'), 500);
   });
@@ -102,12 +109,7 @@ test("a client that stops sending mid-upload gets 408 after UPLOAD_IDLE_TIMEOUT_
   servers.push(await startServer({ env: { UPLOAD_IDLE_TIMEOUT_MS: '1000', UPLOAD_MIN_BYTES_PER_SEC: '0' } }));
   const server = servers[0]!;
   const started = performance.now();
-  const raw = await new Promise<Buffer>((resolve) => {
-    const s = connect(server.port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    s.on('data', (d) => (data = Buffer.concat([data, d])));
-    s.on('close', () => resolve(data));
-    s.on('error', () => {});
+  const raw = await rawExchange(server.port, (s) => {
     s.write('POST /v1/histogram HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n');
     s.write(Buffer.alloc(5000));
   });
@@ -125,12 +127,7 @@ test('request headers trickled slower than HEADERS_TIMEOUT_MS get a JSON 408, wi
   servers.push(await startServer({ env: { HEADERS_TIMEOUT_MS: '1500' } }));
   const server = servers[0]!;
   const started = performance.now();
-  const raw = await new Promise<Buffer>((resolve) => {
-    const s = connect(server.port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    s.on('data', (d) => (data = Buffer.concat([data, d])));
-    s.on('close', () => resolve(data));
-    s.on('error', () => {});
+  const raw = await rawExchange(server.port, (s) => {
     s.write('POST /v1/histogram HTTP/1.1\r\nHost: x\r\n');
     const timer = setInterval(() => (s.writable ? s.write('X-Slow: y\r\n') : clearInterval(timer)), 300);
     s.on('close', () => clearInterval(timer));

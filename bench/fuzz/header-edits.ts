@@ -356,7 +356,7 @@ const tiffHeaderField: Editor = (input, rng) => {
   }
   const count = u16(ifd);
   if (rng.chance(0.1)) {
-    const value = rng.pick([0, 1, count + 1, 0xffff]);
+    const value = rng.pick([0, 1, (count + 1) & 0xffff, 0xffff]);
     if (le) bytes.writeUInt16LE(value, ifd);
     else bytes.writeUInt16BE(value, ifd);
     return { bytes, what: `tiff IFD entry count=${value}` };

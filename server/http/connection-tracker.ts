@@ -12,12 +12,15 @@ interface SocketState {
   openedAt: number;
   active: number;
   served: number;
+  /** When closeIdle() sent this idle connection our FIN. */
+  endedAt?: number;
 }
 
 export interface ConnectionTracker {
   /**
    * Ends every connection without a request in progress that has answered at least one
-   * request, or has been open `quietMs` without sending a complete one.
+   * request (FIN first, destroyed if the client has not closed `quietMs` later), or has been
+   * open `quietMs` without sending a complete one.
    */
   closeIdle(quietMs: number): void;
   /** Stops accepting connections without touching open ones; `done` once all have closed. */
@@ -51,8 +54,15 @@ export function trackConnections(server: Server): ConnectionTracker {
       const now = performance.now();
       for (const [socket, state] of sockets) {
         if (state.active > 0) continue;
-        if (state.served > 0) socket.end();
-        else if (now - state.openedAt > quietMs) socket.destroy();
+        if (state.served > 0) {
+          if (state.endedAt !== undefined) {
+            // A client that never closes its side after our FIN does not hold the drain.
+            if (now - state.endedAt > quietMs) socket.destroy();
+            continue;
+          }
+          state.endedAt = now;
+          socket.end();
+        } else if (now - state.openedAt > quietMs) socket.destroy();
       }
     },
     stopAccepting(done) {

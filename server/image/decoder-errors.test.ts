@@ -16,6 +16,8 @@ const INPUT_MESSAGES: Array<[string, 'unsupported' | 'unprocessable', RegExp]> =
   ['Input buffer has corrupt header: heif: Invalid input: Invalid box size (2.101)', 'unprocessable', /corrupt/],
   ['Warning treated as error due to failOn setting\nIHDR: CRC error', 'unprocessable', /corrupt/],
   ['webp2vips: unable to read pixels', 'unprocessable', /corrupt/],
+  ['Input image exceeds channel limit', 'unprocessable', /more channels than any colour image has/],
+  ["vips_colourspace: no known route from 'multiband' to 'srgb'", 'unprocessable', /channels \(multiband\) have no conversion to RGB or gray/],
 ];
 
 test("maps what decoders say about their input to unsupported or unprocessable, in the service's own words", () => {
@@ -25,7 +27,7 @@ test("maps what decoders say about their input to unsupported or unprocessable, 
     assert.equal(mapped.kind, kind, message);
     assert.match(mapped.message, wording, message);
     // No library internals in what the client reads.
-    assert.doesNotMatch(mapped.message, /Vips|libpng|spng|tiff2vips|heif:|gifload|source:/, message);
+    assert.doesNotMatch(mapped.message, /Vips|vips_|libpng|spng|tiff2vips|heif:|gifload|source:/, message);
   }
 });
 

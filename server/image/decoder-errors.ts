@@ -10,13 +10,18 @@ import { ImageError } from './image-error.ts';
 const INPUT_MESSAGE = new RegExp(
   [
     '^Input buffer (has corrupt header|contains unsupported image format)',
-    '^Input image exceeds pixel limit',
+    '^Input image exceeds (pixel|channel) limit',
+    // An image whose bands (count and interpretation) have no conversion to sRGB, such as a
+    // TIFF declaring one sample per pixel in an RGB photometric.
+    "^vips_colourspace: no known route from '\\w+' to '(srgb|b-w)'",
     '^Warning treated as error',
     '^(VipsJpeg|vipspng|spng|libspng|tiff2vips|webp2vips|heif|source|nsgif|cgif|VipsForeignLoad\\w*|\\w+load(_buffer|_source)?):',
   ].join('|'),
 );
 const UNSUPPORTED = /unsupported image format/i;
 const PIXEL_LIMIT = /exceeds pixel limit/i;
+const CHANNEL_LIMIT = /exceeds channel limit/i;
+const NO_COLOUR_ROUTE = /^vips_colourspace: no known route/;
 const TRUNCATED = /premature end|unexpected end|end of (file|data|GIF source)|bad seek|truncated|not enough data|short read|out of data|Empty JPEG image/i;
 const OUT_OF_MEMORY = /out of memory|cannot allocate|memory allocation failed/i;
 
@@ -32,6 +37,10 @@ export function imageErrorFrom(error: unknown, formatName: string, maxPixels: nu
     return new ImageError('unsupported', 'the upload is not an image format this service decodes (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF)');
   }
   if (PIXEL_LIMIT.test(message)) return new ImageError('unprocessable', `the image has more pixels than the limit of ${maxPixels}`);
+  if (CHANNEL_LIMIT.test(message)) return new ImageError('unprocessable', `the ${formatName} image declares more channels than any colour image has`);
+  if (NO_COLOUR_ROUTE.test(message)) {
+    return new ImageError('unprocessable', `the ${formatName} image's channels (${/from '(\w+)'/.exec(message)?.[1]}) have no conversion to RGB or gray`);
+  }
   if (TRUNCATED.test(message)) return new ImageError('unprocessable', `the ${formatName} data ends before the image is complete (a truncated upload?)`);
   return new ImageError('unprocessable', `the ${formatName} data is corrupt: the decoder could not read the image`);
 }

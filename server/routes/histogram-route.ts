@@ -18,9 +18,11 @@ import { deadline } from '../http/deadline.ts';
 
 /**
  * Images up to this many pixels (a JPEG or PNG whose header says so) are decoded and counted
- * from the event loop; bigger ones, and other formats, on an image thread. At 1 MP the hop to
- * a thread costs about 1 % of the work; for a 225×225 JPEG it would cost a quarter; and a big
- * image's decoded pixels (36 MB for 12 MP) would make the event loop's garbage collector pause.
+ * from the event loop (sharp on libuv's pool, counting in slices); bigger ones, and other
+ * formats, on an image thread, whose isolate then collects their decoded pixels (36 MB for
+ * 12 MP) instead of the event loop's. Measured with the server on one CPU, 4 connections,
+ * alternated runs: this path serves the 512×512 noise PNG 5–10 % faster than the image thread
+ * does, and the 225×225 JPEG about 6 % slower; the hand-off is not what small images cost.
  */
 export const INLINE_MAX_PIXELS = 1_048_576;
 
@@ -102,7 +104,7 @@ export function histogramHandler(services: AppServices) {
 
 /**
  * Decode, count, and for PNG output draw the chart (on an image thread). Small images are
- * decoded and counted from here: a thread hop would cost them a noticeable share of the work.
+ * decoded and counted from here (see INLINE_MAX_PIXELS).
  */
 async function runImageWork(services: AppServices, bytes: Uint8Array, fileName: string | null, query: HistogramQuery, format: OutputFormat) {
   const { config, images } = services;
