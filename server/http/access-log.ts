@@ -7,6 +7,12 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
 const SUMMARY_MS = 1_000;
+/** Longest path written to a log line: a client choosing long paths must not fill the log buffer. */
+export const MAX_LOGGED_PATH = 256;
+
+function shortened(path: string): string {
+  return path.length <= MAX_LOGGED_PATH ? path : `${path.slice(0, MAX_LOGGED_PATH)}… (${path.length} characters)`;
+}
 
 /** Middleware: counts, times and logs the request once its answer is known. */
 export function accessLog(metrics: Metrics, logger: Logger): MiddlewareHandler<AppEnv> {
@@ -35,7 +41,7 @@ export function accessLog(metrics: Metrics, logger: Logger): MiddlewareHandler<A
       requestId: c.get('requestId'),
       method: c.req.method,
       route,
-      path: c.req.path, // path only: query strings may carry secrets
+      path: shortened(c.req.path), // path only: query strings may carry secrets
       status,
       bytes: c.get('bytes') ?? 0,
       pixels: c.get('pixels') ?? 0,
