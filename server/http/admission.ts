@@ -50,11 +50,6 @@ export class Admission {
     return { inFlight: this.#running, queued: this.#placed - this.#running, waiting: this.#waitingRoom.length };
   }
 
-  /** True when a request arriving now would be refused. */
-  get full(): boolean {
-    return this.#placed >= this.#places && this.#waitingRoom.length >= this.limits.maxWaiting;
-  }
-
   get #places(): number {
     return this.limits.concurrency + this.limits.maxQueue;
   }

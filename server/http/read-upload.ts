@@ -5,7 +5,7 @@ import { Busboy, type BusboyInstance, type BusboyFileStream } from '@fastify/bus
 import type { Readable } from 'node:stream';
 import { ApiError } from '../errors.ts';
 import { formatBytes } from '../format/format-bytes.ts';
-import { MULTIPART_OVERHEAD, UploadBuffer } from './upload-buffer.ts';
+import { UploadBuffer } from './upload-buffer.ts';
 
 export interface Upload {
   /** The image bytes (a view of the upload's one buffer). */
@@ -27,6 +27,9 @@ export interface ReadUploadOptions {
   /** Longest pause between two chunks. */
   idleTimeoutMs?: number;
 }
+
+/** Room for multipart boundaries and small text fields around the file part. */
+const MULTIPART_OVERHEAD = 64 * 1024;
 
 /** True for bodies that come as multipart/form-data. */
 export function isMultipart(contentType: string | undefined): boolean {

@@ -1,8 +1,6 @@
 // One buffer per upload: sized from the declared length when there is one, so a body is never
 // held twice (chunks plus a concatenated copy); grown by doubling when the length is unknown.
 
-/** Room for multipart boundaries and small text fields around the file part. */
-export const MULTIPART_OVERHEAD = 64 * 1024;
 const FIRST_GUESS = 64 * 1024;
 
 export class UploadBuffer {

@@ -8,21 +8,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import {
-  CLIENT_IMAGE,
-  detectEngine,
-  type Engine,
-  engine,
-  engineOk,
-  ensureImages,
-  podFlags,
-  type ServerContainer,
-  startServerContainer,
-} from './container-engine.ts';
+import { CLIENT_IMAGE, engineOrSkip, engine, engineOk, ensureImages, podFlags, type ServerContainer, startServerContainer } from './container-engine.ts';
 
-const detected = detectEngine();
-const skip = 'skip' in detected ? detected.skip : false;
-const e = detected as Engine;
+const { e, skip } = engineOrSkip();
 let server: ServerContainer | undefined;
 // A host folder the client container (uid 1000) writes its files to, mounted at /out.
 const out = mkdtempSync(join(tmpdir(), 'histogram-client-image-'));

@@ -33,6 +33,15 @@ export function detectEngine(): Engine | { skip: string } {
   return { name: name as Engine['name'], command: rest.slice(0, split), ulimits: rest.slice(split + 1) };
 }
 
+/**
+ * For a test file: the engine and `skip: false`, or, where none works, `skip` with the reason
+ * (`e` is then never used: every test is skipped).
+ */
+export function engineOrSkip(): { e: Engine; skip: string | false } {
+  const detected = detectEngine();
+  return 'skip' in detected ? { e: { name: 'podman', command: [], ulimits: [] }, skip: detected.skip } : { e: detected, skip: false };
+}
+
 /** Runs the engine synchronously with `args`; stdout, stderr and the exit status. */
 export function engine(e: Engine, args: string[], input?: string | Buffer): { status: number | null; stdout: string; stderr: string } {
   const [bin, ...global] = e.command;

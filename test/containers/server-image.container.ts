@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import {
-  detectEngine,
-  type Engine,
+  engineOrSkip,
   engine,
   engineAsync,
   engineOk,
@@ -21,9 +20,7 @@ import {
   startServerContainer,
 } from './container-engine.ts';
 
-const detected = detectEngine();
-const skip = 'skip' in detected ? detected.skip : false;
-const e = detected as Engine;
+const { e, skip } = engineOrSkip();
 let server: ServerContainer | undefined;
 
 before(
