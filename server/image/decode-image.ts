@@ -3,7 +3,7 @@
 // sharp runs its work on libuv's thread pool: calling it from the event loop does not block it.
 import sharp, { type Metadata } from 'sharp';
 import { ImageError } from './image-error.ts';
-import { imageErrorFrom } from './decoder-errors.ts';
+import { withDecoderErrors } from './decoder-errors.ts';
 import { sniffFormat } from './sniff-format.ts';
 import { readImageHeader, type ImageHeader } from './read-header.ts';
 
@@ -49,10 +49,9 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
     throw new ImageError('unsupported', `the upload is ${sniffed === 'svg' ? 'SVG or XML text' : 'a PDF document'}, a vector format; ${EXPECTED}`);
   }
   const formatName = (sniffed ?? 'image').toUpperCase();
-  const fail = (error: unknown): never => {
-    throw imageErrorFrom(error, formatName, maxPixels) ?? error;
-  };
-  const header: Header = withOneFrame(readImageHeader(bytes)) ?? headerFrom(await sharp(bytes, { limitInputPixels: false }).metadata().catch(fail));
+  const header: Header =
+    withOneFrame(readImageHeader(bytes)) ??
+    headerFrom(await withDecoderErrors(() => sharp(bytes, { limitInputPixels: false }).metadata(), formatName, maxPixels));
   const { format, width, frames } = header;
   if (!DECODABLE_FORMATS.has(format)) {
     throw new ImageError('unsupported', `the upload is a ${format.toUpperCase()} image; ${EXPECTED}`);
@@ -67,13 +66,19 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   }
   const gray = header.space === 'b-w' || header.space === 'grey16';
   // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
-  let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true });
   // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
   // of gray+alpha when asked for b-w, so that decodes as RGBA with R = G = B = gray, whose
   // Rec. 601 luma is exactly the gray value (the weights sum to 65536).
-  const grayAlpha = gray && header.hasAlpha;
-  pipeline = gray && !grayAlpha ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
-  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }).catch(fail);
+  const space = gray && !header.hasAlpha ? 'b-w' : 'srgb';
+  const { data, info } = await withDecoderErrors(
+    () =>
+      sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true })
+        .toColourspace(space)
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true }),
+    formatName,
+    maxPixels,
+  );
   return {
     pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
     width: info.width,

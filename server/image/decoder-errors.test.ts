@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { imageErrorFrom } from './decoder-errors.ts';
+import { imageErrorFrom, withDecoderErrors } from './decoder-errors.ts';
+import { ImageError } from './image-error.ts';
 
 // Messages as sharp 0.35 / libvips 8.18 gave them for mutated inputs of each format.
 const INPUT_MESSAGES: Array<[string, 'unsupported' | 'unprocessable', RegExp]> = [
@@ -40,4 +41,36 @@ test('does not blame the image for errors that are not about the input: out of m
   ]) {
     assert.equal(imageErrorFrom(new Error(message), 'PNG', 1000), null, message);
   }
+});
+
+/** A decode that fails with each of `messages` in turn, then succeeds; counts its calls. */
+function flaky(...messages: string[]) {
+  let calls = 0;
+  const decode = async () => {
+    const message = messages[calls++];
+    if (message !== undefined) throw new Error(message);
+    return 'pixels';
+  };
+  return { decode, calls: () => calls };
+}
+
+test('a decode whose error names its input fails at once with an ImageError, not tried again', async () => {
+  const run = flaky('VipsJpeg: premature end of JPEG image');
+  await assert.rejects(withDecoderErrors(run.decode, 'JPEG', 1000), (error) => error instanceof ImageError && /ends before/.test(error.message));
+  assert.equal(run.calls(), 1);
+});
+
+test("a decode that fails with an empty message (another thread cleared libvips' error buffer) is tried once more", async () => {
+  const torn = flaky('');
+  assert.equal(await withDecoderErrors(torn.decode, 'PNG', 1000), 'pixels');
+  assert.equal(torn.calls(), 2);
+  // The second try names the input: an ImageError, as if the first had.
+  const tornThenCorrupt = flaky('', 'vipspng: libpng read error');
+  await assert.rejects(withDecoderErrors(tornThenCorrupt.decode, 'PNG', 1000), (error) => error instanceof ImageError && error.kind === 'unprocessable');
+});
+
+test('a fault of the server fails the same way twice and is rethrown as it is', async () => {
+  const oom = flaky('vips_malloc: out of memory', 'vips_malloc: out of memory');
+  await assert.rejects(withDecoderErrors(oom.decode, 'PNG', 1000), (error) => !(error instanceof ImageError) && /out of memory/.test((error as Error).message));
+  assert.equal(oom.calls(), 2);
 });

@@ -44,3 +44,26 @@ export function imageErrorFrom(error: unknown, formatName: string, maxPixels: nu
   if (TRUNCATED.test(message)) return new ImageError('unprocessable', `the ${formatName} data ends before the image is complete (a truncated upload?)`);
   return new ImageError('unprocessable', `the ${formatName} data is corrupt: the decoder could not read the image`);
 }
+
+/**
+ * Runs `decode` (a sharp call on an upload) and turns its failures into ImageErrors as
+ * imageErrorFrom does. A failure whose message says nothing known is tried once more first:
+ * libvips keeps its error messages in one process-wide buffer, so a decode that fails at the
+ * same moment as another can come back with an empty message or the other's text (sharp issue
+ * 902). Input that is at fault fails again with its real message; a real fault of the server
+ * (out of memory, a bug) fails again the same way and is rethrown as it is.
+ * @throws {ImageError} for input that is not a decodable image; anything else unchanged.
+ */
+export async function withDecoderErrors<T>(decode: () => Promise<T>, formatName: string, maxPixels: number): Promise<T> {
+  try {
+    return await decode();
+  } catch (first) {
+    const mapped = imageErrorFrom(first, formatName, maxPixels);
+    if (mapped) throw mapped;
+  }
+  try {
+    return await decode();
+  } catch (second) {
+    throw imageErrorFrom(second, formatName, maxPixels) ?? second;
+  }
+}
