@@ -26,11 +26,15 @@ export interface StartOptions {
   waitReady?: boolean;
 }
 
-/** Starts `server/main.ts` under tsx with HOST=127.0.0.1 PORT=0 plus `env`. */
+/**
+ * Starts `server/main.ts` under tsx with HOST=127.0.0.1 PORT=0 SHUTDOWN_DELAY_MS=0 plus `env`.
+ * The delay is 0 unless a test sets it: it exists for an endpoints controller that no test
+ * has, and at its default (3 s) every stop() would wait for it.
+ */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...options.env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
