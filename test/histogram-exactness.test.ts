@@ -1,17 +1,17 @@
-// Exactness over HTTP: the real server's counts equal counts computed in the test, pixel by
-// pixel, from the pixels the test generated (lossless formats) or decoded itself (lossy).
+// Exactness over HTTP: the server's counts (the app served from this process) equal counts
+// computed in the test, pixel by pixel, from the pixels the test generated (lossless formats) or decoded itself (lossy).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import type { HistogramResponse } from '../server/histogram/histogram-response.ts';
 import type { ChannelSummary } from '../server/histogram/histogram-summary.ts';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { referenceHistogram, referenceRebin, pillowAvailable, pillowLumaHistogram } from './helpers/reference-histogram.ts';
 import { decodeForReference, fromRaw, gradient, noise, solid, type RawImage } from './helpers/synthetic-images.ts';
 
-let server: ServerProcess;
+let server: InProcessServer;
 before(async () => {
-  server = await startServer();
+  server = await startInProcessServer();
 });
 after(() => server.stop());
 

@@ -1,7 +1,9 @@
-// API_TOKEN, CORS_ORIGIN, X-Served-By and X-Request-Id over the real server process.
+// API_TOKEN, CORS_ORIGIN, X-Served-By and X-Request-Id over HTTP, against two servers served
+// from this process (one with the settings, one without) that share one image thread.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { createImagePool, type ImagePool } from '../server/worker/image-pool.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { fromRaw, gradient } from './helpers/synthetic-images.ts';
 import { json, send, waitFor, type HttpAnswer } from './helpers/ops-http.ts';
 
@@ -9,20 +11,25 @@ const TOKEN = 'ops-token-0123456789';
 const ORIGIN = 'https://example.org';
 const POD = 'ops-pod-7';
 
-let guarded: ServerProcess; // API_TOKEN, CORS_ORIGIN and POD_NAME set
-let open: ServerProcess; // none of them
+let images: ImagePool;
+let guarded: InProcessServer; // API_TOKEN, CORS_ORIGIN and POD_NAME set
+let open: InProcessServer; // none of them
 let png: Buffer;
 
 before(async () => {
+  images = createImagePool(1);
   [guarded, open] = await Promise.all([
-    startServer({ env: { API_TOKEN: TOKEN, CORS_ORIGIN: ORIGIN, POD_NAME: POD, SHUTDOWN_DELAY_MS: '0' } }),
-    startServer({ env: { SHUTDOWN_DELAY_MS: '0' } }),
+    startInProcessServer({ env: { API_TOKEN: TOKEN, CORS_ORIGIN: ORIGIN, POD_NAME: POD }, images }),
+    startInProcessServer({ images }),
   ]);
   png = await fromRaw(gradient(16, 8)).png().toBuffer();
 });
-after(() => Promise.all([guarded?.stop('SIGKILL'), open?.stop('SIGKILL')]));
+after(async () => {
+  await Promise.all([guarded?.stop(), open?.stop()]);
+  await images?.close();
+});
 
-function upload(server: ServerProcess, path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+function upload(server: InProcessServer, path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   return send(`${server.url}${path}`, { method: 'POST', body: png, headers: { 'content-type': 'image/png', ...headers } });
 }
 
@@ -116,7 +123,7 @@ test('an incoming X-Request-Id is kept in the header, the error body and the log
   const answer = await upload(guarded, '/v1/histogram', { 'x-request-id': id });
   assert.equal(answer.headers['x-request-id'], id);
   assert.equal(json<{ error: { requestId: string } }>(answer).error.requestId, id);
-  // The log line is written before the answer, but reaches us through a pipe: wait for it.
+  // The log line is written before the answer; waiting for it costs nothing when it is there.
   const requestLines = () => guarded.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request' && e.requestId === id);
   await waitFor('the request line', () => requestLines().length > 0, 5_000);
   assert.equal(requestLines().length, 1);

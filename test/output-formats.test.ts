@@ -2,15 +2,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { fromRaw, gradient, noise } from './helpers/synthetic-images.ts';
 import { referenceHistogram, referenceRebin } from './helpers/reference-histogram.ts';
 
-let server: ServerProcess;
+let server: InProcessServer;
 let png: Buffer;
 const image = noise(64, 48, 3, 31);
 before(async () => {
-  server = await startServer({ env: { POD_NAME: 'pod-under-test' } });
+  server = await startInProcessServer({ env: { POD_NAME: 'pod-under-test' } });
   png = await fromRaw(image).png().toBuffer();
 });
 after(() => server.stop());
