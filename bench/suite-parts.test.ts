@@ -1,11 +1,15 @@
 // The suite's small pure parts: listening announcements, CPU accounting, per-second goodput,
-// image selection, package versions, extra server variables.
+// image selection, package versions, extra server variables, how a server checkout is started.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { announcements, cpuTimes } from './suite-processes.ts';
 import { okPerSecondWithin } from './suite-overload.ts';
 import { IMAGE_IDS, packageVersionOf, selectImageIds } from './suite-images.ts';
 import { parseEnvList } from './suite-subjects.ts';
+import { imageAllocatorEnv, startNodeOptions } from './server-launch.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('a listening line announces the API port; an admin listener by its msg, listener field or adminPort', () => {
   assert.deepEqual(announcements({ level: 'info', msg: 'listening', port: 8080, concurrency: 1 }), [{ port: 8080, admin: false }]);
@@ -53,4 +57,28 @@ test('BENCH_SERVER_ENV is NAME=value words; a word without = is an error naming 
   assert.deepEqual(parseEnvList(' MAX_QUEUE=8  ADMIN_PORT=0 '), { MAX_QUEUE: '8', ADMIN_PORT: '0' });
   assert.deepEqual(parseEnvList(undefined), {});
   assert.throws(() => parseEnvList('MAX_QUEUE'), /Expected NAME=value words in BENCH_SERVER_ENV but received "MAX_QUEUE"/);
+});
+
+test("a Node server is started with its npm start script's node options and its image's MALLOC_* settings", () => {
+  const root = mkdtempSync(join(tmpdir(), 'server-launch-'));
+  try {
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ scripts: { start: 'node --initial-old-space-size=128 --trace-warnings dist/server/main.js --x' } }),
+    );
+    writeFileSync(
+      join(root, 'Dockerfile.server'),
+      'FROM node:22-bookworm-slim\nENV NODE_ENV=production \\\n    MALLOC_ARENA_MAX=2 \\\n    MALLOC_MMAP_THRESHOLD_=131072\nCMD ["node"]\n',
+    );
+    assert.deepEqual(startNodeOptions(root), ['--initial-old-space-size=128', '--trace-warnings']);
+    assert.deepEqual(imageAllocatorEnv(root), { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' });
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { start: 'tsx server/main.ts' } }));
+    assert.deepEqual(startNodeOptions(root), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const empty = mkdtempSync(join(tmpdir(), 'server-launch-'));
+  assert.deepEqual(startNodeOptions(empty), []);
+  assert.deepEqual(imageAllocatorEnv(empty), {});
+  rmSync(empty, { recursive: true, force: true });
 });

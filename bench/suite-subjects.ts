@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { oldServiceMissing, oldServicePython, oldServiceSpec, oldServiceVersions } from './peers/old-service.ts';
+import { imageAllocatorEnv, startNodeOptions } from './server-launch.ts';
 import { ROOT, serverArgs, startListening, waitFor200, type Child, type ChildSpec } from './suite-processes.ts';
 import type { SubjectId, SubjectInfo } from './suite-types.ts';
 
@@ -42,8 +43,16 @@ export function parseEnvList(text: string | undefined): Record<string, string> {
   return out;
 }
 
+/** A Node server checkout, started with its `npm start` node options and its image's allocator settings. */
 function nodeServer(id: SubjectId, label: string, root: string, args: string[], cpus: string | null, env: Record<string, string>): Subject {
-  const spec: ChildSpec = { name: label, cpus, command: process.execPath, args, cwd: root, env };
+  const spec: ChildSpec = {
+    name: label,
+    cpus,
+    command: process.execPath,
+    args: [...startNodeOptions(root), ...args],
+    cwd: root,
+    env: { ...imageAllocatorEnv(root), ...env },
+  };
   return {
     info: { id, label, measured: true, missing: null, command: null, versions: null },
     spec,

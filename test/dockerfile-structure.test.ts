@@ -3,7 +3,7 @@
 // build context that holds every COPY source.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyPaths, dockerignore, execForm, last, parseDockerfile } from './helpers/k8s-dockerfile.ts';
 
 const ignored = dockerignore('.dockerignore');
@@ -68,4 +68,14 @@ test('.dockerignore keeps local state and tests out of the build context', () =>
 
 test('the server image exposes the port the server listens on by default', () => {
   assert.equal(last(parseDockerfile('Dockerfile.server').at(-1)!, 'EXPOSE')?.args, '8080');
+});
+
+test('Dockerfile.server starts node with the same options as `npm start`', () => {
+  const runtime = parseDockerfile('Dockerfile.server').at(-1)!;
+  const command = execForm(last(runtime, 'CMD')) ?? [];
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  assert.equal(start[0], 'node');
+  assert.equal(command[0], 'node');
+  assert.deepEqual(command.slice(1, command.indexOf('dist/server/main.js')), start.slice(1, start.indexOf('dist/server/main.js')));
+  assert.ok(command.includes('--initial-old-space-size=128'), command.join(' '));
 });

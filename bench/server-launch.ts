@@ -1,0 +1,44 @@
+// How the suite starts a Node server checkout: the node options of its `npm start` script (the
+// image's CMD carries the same) and the allocator settings its server image sets, so the
+// figures are those of the server as it is deployed, not of a bare `node dist/server/main.js`.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The node options before the entry file in `root`'s `npm start` script, e.g.
+ * `["--initial-old-space-size=128"]` for `node --initial-old-space-size=128 dist/server/main.js`;
+ * none when there is no such script or it does not run node.
+ */
+export function startNodeOptions(root: string): string[] {
+  const start = readJson(join(root, 'package.json'))?.scripts?.start;
+  const words = typeof start === 'string' ? start.trim().split(/\s+/) : [];
+  if (words[0] !== 'node') return [];
+  const options: string[] = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('-')) break;
+    options.push(word);
+  }
+  return options;
+}
+
+/** The glibc allocator variables (MALLOC_*) that `root`'s Dockerfile.server sets with ENV. */
+export function imageAllocatorEnv(root: string): Record<string, string> {
+  const file = join(root, 'Dockerfile.server');
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8').replace(/\\\r?\n/g, ' ');
+  const env: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*ENV\s+(.*)$/i.exec(line);
+    if (!m) continue;
+    for (const pair of m[1]!.matchAll(/(MALLOC_\w+)=(\S+)/g)) env[pair[1]!] = pair[2]!.replace(/^"|"$/g, '');
+  }
+  return env;
+}
+
+function readJson(path: string): { scripts?: Record<string, unknown> } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { scripts?: Record<string, unknown> };
+  } catch {
+    return null;
+  }
+}
