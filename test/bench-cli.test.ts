@@ -1,11 +1,12 @@
-// End-to-end checks of `client bench` and `client report` against the real server: counts agree
+// End-to-end checks of `client bench` and `client report` against the server (the app served
+// from the test process over a real socket, one image thread): counts agree
 // with the server's own, a result line survives the report round trip, and the open model
 // corrects for coordinated omission when the server falls behind.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './helpers/server-process.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import type { BenchResult } from '../client/bench/bench-result.ts';
 import type { MergedReport } from '../client/report/merge-results.ts';
 
@@ -35,9 +36,15 @@ async function serverPostCount(url: string): Promise<number> {
   return total;
 }
 
-test('bench with 2 connections for 2 s counts exactly the requests the server answered, and its line round-trips through report', async (t) => {
-  const server = await startServer({ env: { POD_NAME: 'bench-test-pod' } });
-  t.after(() => server.stop());
+// One server for both tests; CONCURRENCY=1 so the open-model test can outrun it.
+let server: InProcessServer;
+before(async () => {
+  server = await startInProcessServer({ env: { CONCURRENCY: '1', POD_NAME: 'bench-test-pod' } });
+});
+after(() => server?.stop());
+
+test('bench with 2 connections for 2 s counts exactly the requests the server answered, and its line round-trips through report', async () => {
+  const before = await serverPostCount(server.url);
   const run = await cli(['bench', '--url', `${server.url}/v1/histogram`, '-c', '2', '-d', '2s', '--generate', '128x128', '--count', '3', '--json']);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
@@ -46,7 +53,7 @@ test('bench with 2 connections for 2 s counts exactly the requests the server an
   assert.equal(result.kind, 'histogram-bench-result');
   assert.equal(result.model, 'closed');
   assert.ok(result.requests.completed > 10, `only ${result.requests.completed} responses`);
-  assert.equal(result.requests.completed, await serverPostCount(server.url));
+  assert.equal(result.requests.completed, (await serverPostCount(server.url)) - before);
   assert.equal(result.requests.sent, result.requests.completed);
   assert.deepEqual(result.statuses, { 200: result.requests.completed });
   assert.deepEqual(result.servedBy, { 'bench-test-pod': result.requests.completed });
@@ -72,9 +79,7 @@ test('bench with 2 connections for 2 s counts exactly the requests the server an
   }
 });
 
-test('--rate above what the server sustains reports corrected latencies larger than uncorrected ones', async (t) => {
-  const server = await startServer({ env: { CONCURRENCY: '1' } });
-  t.after(() => server.stop());
+test('--rate above what the server sustains reports corrected latencies larger than uncorrected ones', async () => {
   const run = await cli([
     'bench',
     '--url',

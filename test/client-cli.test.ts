@@ -1,4 +1,5 @@
-// End to end: the real `histogram-client` as a child process against the real server.
+// End to end: the real `histogram-client` as a child process against the server (the app served
+// from the test process over a real socket).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { freePort } from './helpers/free-port.ts'; // free a moment ago: nothing listens there
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,7 +49,7 @@ async function askServer(url: string, data: Buffer, name: string): Promise<{ sta
   return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
 }
 
-let server: ServerProcess;
+let server: InProcessServer;
 let dir: string;
 let solid: string;
 // A solid rgb(200,100,50) 64×48 image: every channel is one value, so luma is known by hand:
@@ -57,7 +58,7 @@ let solid: string;
 const SOLID_LUMA = 124;
 
 before(async () => {
-  server = await startServer();
+  server = await startInProcessServer();
   dir = await mkdtemp(join(tmpdir(), 'client-cli-'));
   solid = join(dir, 'solid.png');
   await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 100, b: 50 } } })

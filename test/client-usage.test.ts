@@ -1,4 +1,5 @@
-// A command line scripts can trust, checked on the real CLI: a wrong command line exits 2 with
+// A command line scripts can trust, checked on the real CLI (against the app served from the
+// test process): a wrong command line exits 2 with
 // one line on stderr naming the bad option or value (and the nearest option name) and pointing
 // to --help, before anything is uploaded; values the server would refuse are caught the same way.
 import { test, before, after } from 'node:test';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -42,11 +43,11 @@ async function serverPosts(url: string): Promise<number> {
     .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
 }
 
-let server: ServerProcess;
+let server: InProcessServer;
 let dir: string;
 let image: string;
 before(async () => {
-  server = await startServer();
+  server = await startInProcessServer();
   dir = await mkdtemp(join(tmpdir(), 'client-usage-'));
   image = join(dir, 'grey.png');
   await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
