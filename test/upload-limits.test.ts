@@ -1,15 +1,31 @@
 // Limits enforced before the expensive work, over real sockets: 413 while streaming (the
-// server stops reading), 503 when the queue is full, 504 past REQUEST_TIMEOUT_MS.
-import { test } from 'node:test';
+// server stops reading), 503 when the queue is full, 504 past REQUEST_TIMEOUT_MS. Each test
+// serves the app with its own settings from this process; all share one warm image thread.
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import sharp from 'sharp';
-import { startServer } from './helpers/server-process.ts';
+import { createImagePool, type ImagePool } from '../server/worker/image-pool.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { fromRaw, noise } from './helpers/synthetic-images.ts';
 
 const MiB = 1024 * 1024;
+
+let images: ImagePool;
+before(async () => {
+  images = createImagePool(1);
+  await images.ready();
+});
+after(() => images?.close());
+
+/** Serves the app with `env` for the length of the test. */
+async function serve(t: TestContext, env: Record<string, string>): Promise<InProcessServer> {
+  const server = await startInProcessServer({ env, images });
+  t.after(() => server.stop());
+  return server;
+}
 
 interface Answer {
   status: number;
@@ -48,8 +64,7 @@ async function goodRequest(url: string): Promise<number> {
 }
 
 test('refuses a declared Content-Length over MAX_UPLOAD_BYTES before reading any of the body', async (t) => {
-  const server = await startServer({ env: { MAX_UPLOAD_BYTES: String(MiB) } });
-  t.after(() => server.stop());
+  const server = await serve(t, { MAX_UPLOAD_BYTES: String(MiB) });
   const { req, answer } = openUpload(server.url, { 'content-length': 3 * MiB });
   req.flushHeaders(); // headers only: not one byte of the body is sent
   const { status, json, headers } = await answer;
@@ -62,8 +77,7 @@ test('refuses a declared Content-Length over MAX_UPLOAD_BYTES before reading any
 });
 
 test('refuses a chunked body over MAX_UPLOAD_BYTES while streaming and stops reading it', async (t) => {
-  const server = await startServer({ env: { MAX_UPLOAD_BYTES: String(MiB) } });
-  t.after(() => server.stop());
+  const server = await serve(t, { MAX_UPLOAD_BYTES: String(MiB) });
   // A raw socket: keep reading the answer even after the server stops reading (writes then
   // fail with EPIPE, which an HTTP client would report instead of the 413).
   const socket = connect(server.port, '127.0.0.1');
@@ -101,8 +115,7 @@ test('refuses a chunked body over MAX_UPLOAD_BYTES while streaming and stops rea
 });
 
 test('refuses a multipart file part over MAX_UPLOAD_BYTES with 413', async (t) => {
-  const server = await startServer({ env: { MAX_UPLOAD_BYTES: String(MiB) } });
-  t.after(() => server.stop());
+  const server = await serve(t, { MAX_UPLOAD_BYTES: String(MiB) });
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(MiB + 10)]), 'big.png');
   const res = await fetch(`${server.url}/process-image`, { method: 'POST', body: form });
@@ -113,8 +126,7 @@ test('refuses a multipart file part over MAX_UPLOAD_BYTES with 413', async (t) =
 });
 
 test('answers 503 OVERLOADED with Retry-After at once when every place is taken, then serves again', async (t) => {
-  const server = await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '0', MAX_WAITING: '0' } });
-  t.after(() => server.stop());
+  const server = await serve(t, { CONCURRENCY: '1', MAX_QUEUE: '0', MAX_WAITING: '0' });
   const png = await fromRaw(noise(32, 32, 3))
     .png()
     .toBuffer();
@@ -135,8 +147,7 @@ test('answers 503 OVERLOADED with Retry-After at once when every place is taken,
 });
 
 test('answers 504 TIMEOUT when the upload stalls past REQUEST_TIMEOUT_MS', async (t) => {
-  const server = await startServer({ env: { REQUEST_TIMEOUT_MS: '1500' } });
-  t.after(() => server.stop());
+  const server = await serve(t, { REQUEST_TIMEOUT_MS: '1500' });
   const stalled = openUpload(server.url, { 'content-length': 10_000 });
   stalled.req.write(Buffer.alloc(100));
   const { status, json } = await stalled.answer;
@@ -148,8 +159,7 @@ test('answers 504 TIMEOUT when the upload stalls past REQUEST_TIMEOUT_MS', async
 });
 
 test('answers 504 TIMEOUT when decoding takes longer than REQUEST_TIMEOUT_MS', async (t) => {
-  const server = await startServer({ env: { REQUEST_TIMEOUT_MS: '100' } });
-  t.after(() => server.stop());
+  const server = await serve(t, { REQUEST_TIMEOUT_MS: '100' });
   // 49 megapixels in a small file (a flat PNG compresses ~1000:1): the upload is quick, but
   // inflating and counting 147 MB of pixels takes several times 100 ms on any machine.
   const big = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: { r: 10, g: 200, b: 30 } } })
