@@ -1,5 +1,7 @@
 // Browser test of the web page at GET /: Debian's chromium, driven by playwright-core, against
-// the real server; the numbers the page shows are checked against the JSON API's own answer.
+// the server (the app served from the test process over a real socket); the numbers the page
+// shows are checked against the JSON API's own answer. One browser and one image thread serve
+// both groups of tests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -8,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { createImagePool, type ImagePool } from '../server/worker/image-pool.ts';
+import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`;
@@ -109,24 +112,27 @@ function tableOf(page: Page, card: string): Promise<Record<string, Record<string
   );
 }
 
+let browser: Browser;
+let images: ImagePool;
+before(async () => {
+  if (skip) return;
+  images = createImagePool(1);
+  [browser] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS }), images.ready()]);
+});
+after(async () => {
+  await browser?.close();
+  await images?.close();
+});
+
 describe('web page', { skip }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  let server: InProcessServer;
   let shots: string;
   let png: Buffer;
 
   before(async () => {
-    [server, browser, shots, png] = await Promise.all([
-      startServer(),
-      chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS }),
-      mkdtemp(join(tmpdir(), 'web-page-')),
-      plasmaPng(),
-    ]);
+    [server, shots, png] = await Promise.all([startInProcessServer({ images }), mkdtemp(join(tmpdir(), 'web-page-')), plasmaPng()]);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => server?.stop());
 
   test('an uploaded image shows a chart and the same statistics as the JSON API', async (t) => {
     const expected = (await (await api(server.url, png, 'bins=256')).json()) as ApiResult;
@@ -264,15 +270,13 @@ describe('web page', { skip }, () => {
 
 describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () => {
   const limit = 20_000;
-  let server: ServerProcess;
-  let browser: Browser;
+  let server: InProcessServer;
   let small: Buffer;
   let large: Buffer;
 
   before(async () => {
-    [server, browser, small, large] = await Promise.all([
-      startServer({ env: { API_TOKEN: 'web-page-test-token', MAX_UPLOAD_BYTES: String(limit) } }),
-      chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS }),
+    [server, small, large] = await Promise.all([
+      startInProcessServer({ env: { API_TOKEN: 'web-page-test-token', MAX_UPLOAD_BYTES: String(limit) }, images }),
       sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 90 } } })
         .png()
         .toBuffer(),
@@ -280,10 +284,7 @@ describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () =>
     ]);
     assert.ok(small.length < limit && large.length > limit, `${small.length} < ${limit} < ${large.length}`);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => server?.stop());
 
   test('without a token the 401 shows in the page; with the token in the field the retry succeeds', async (t) => {
     const page = await browser.newPage();
