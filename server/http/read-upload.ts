@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { ApiError } from '../errors.ts';
 import { formatBytes } from '../format/format-bytes.ts';
 import { UploadBuffer } from './upload-buffer.ts';
+import { BufferPool } from './buffer-pool.ts';
 
 export interface Upload {
   /** The image bytes (a view of the upload's one buffer). */
@@ -14,6 +15,8 @@ export interface Upload {
   fileName: string | null;
   /** Bytes received on the wire (body size). */
   bodyBytes: number;
+  /** Hands the buffer back for reuse once nothing reads `bytes` any more (a no-op after the first call). */
+  release(): void;
 }
 
 export interface ReadUploadOptions {
@@ -26,7 +29,15 @@ export interface ReadUploadOptions {
   rateGraceMs?: number;
   /** Longest pause between two chunks. */
   idleTimeoutMs?: number;
+  /** Where the upload's memory comes from (default: one pool shared by the process). */
+  pool?: BufferPool;
 }
+
+/**
+ * The process's upload buffers: up to 64 MiB kept free for reuse (a queue of 1 MB uploads),
+ * uploads over 8 MiB in memory of their own.
+ */
+export const sharedUploadPool = new BufferPool(64 * 1024 * 1024, 8 * 1024 * 1024);
 
 /** Room for multipart boundaries and small text fields around the file part. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -144,16 +155,21 @@ function pump(body: Readable, options: ReadUploadOptions, limit: number, onChunk
 }
 
 async function readRaw(body: Readable, options: ReadUploadOptions): Promise<Upload> {
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes);
-  const size = await pump(
-    body,
-    options,
-    options.maxBytes,
-    (chunk) => buffer.append(chunk),
-    () => {},
-  );
-  if (size === 0) throw emptyBody();
-  return { bytes: buffer.view(), fileName: null, bodyBytes: size };
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, options.pool ?? sharedUploadPool);
+  try {
+    const size = await pump(
+      body,
+      options,
+      options.maxBytes,
+      (chunk) => buffer.append(chunk),
+      () => {},
+    );
+    if (size === 0) throw emptyBody();
+    return { bytes: buffer.view(), fileName: null, bodyBytes: size, release: () => buffer.release() };
+  } catch (error) {
+    buffer.release();
+    throw error;
+  }
 }
 
 async function readMultipart(body: Readable, options: ReadUploadOptions, allowance: number): Promise<Upload> {
@@ -167,7 +183,16 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
     throw new ApiError('BAD_REQUEST', `malformed multipart request: ${(error as Error).message}`);
   }
   // The file part is a little smaller than the body: one buffer of the body's length fits it.
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes);
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, options.pool ?? sharedUploadPool);
+  try {
+    return await readFilePart(body, options, allowance, parser, buffer);
+  } catch (error) {
+    buffer.release();
+    throw error;
+  }
+}
+
+async function readFilePart(body: Readable, options: ReadUploadOptions, allowance: number, parser: BusboyInstance, buffer: UploadBuffer): Promise<Upload> {
   let fileName: string | null = null;
   let sawFile = false;
   let problem: ApiError | undefined;
@@ -214,5 +239,5 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
     throw new ApiError('BAD_REQUEST', `expected the image in multipart field "file"${seen}`);
   }
   if (buffer.length === 0) throw new ApiError('BAD_REQUEST', 'multipart field "file" is empty');
-  return { bytes: buffer.view(), fileName, bodyBytes: size };
+  return { bytes: buffer.view(), fileName, bodyBytes: size, release: () => buffer.release() };
 }

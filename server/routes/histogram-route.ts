@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { ApiError, apiErrorFromImage } from '../errors.ts';
 import { ImageError } from '../image/image-error.ts';
 import { HistogramQuery, outputFormat, type OutputFormat } from '../http/query-params.ts';
-import { bodyAllowance, declaredTooLarge, readUpload } from '../http/read-upload.ts';
+import { bodyAllowance, declaredTooLarge, readUpload, type Upload } from '../http/read-upload.ts';
 import { histogramCsv } from '../format/histogram-csv.ts';
 import { decodeAndCount, summarizeImage } from '../histogram/analyze-image.ts';
 import { readImageHeader } from '../image/read-header.ts';
@@ -40,6 +40,7 @@ export function histogramHandler(services: AppServices) {
     const ticket = admission.enter();
     if (!ticket) throw new ApiError('OVERLOADED', busy(), { 'Retry-After': '1' });
     let releaseLater = false;
+    let upload: Upload | undefined;
     const limit = deadline(config.requestTimeoutMs);
     const signal = limit.signal;
     try {
@@ -58,7 +59,7 @@ export function histogramHandler(services: AppServices) {
         outgoing.writeContinue();
         c.set('continueSent', true);
       }
-      const upload = await readUpload(requestBody(c), {
+      upload = await readUpload(requestBody(c), {
         contentType: c.req.header('content-type'),
         contentLength: declared === undefined ? undefined : Number(declared),
         maxBytes: config.maxUploadBytes,
@@ -76,10 +77,17 @@ export function histogramHandler(services: AppServices) {
       const queueDone = performance.now();
       metrics.stage.observe({ stage: 'queue' }, (queueDone - bodyDone) / 1000);
 
-      // The slot stays taken until the work is really done, even if the client got a 504.
+      // The slot and the upload's memory stay taken until the work is really done, even if the
+      // client got a 504.
       releaseLater = true;
       const work = runImageWork(services, upload.bytes, upload.fileName, query, format);
-      void work.finally(() => ticket.release()).catch(() => {});
+      const uploaded = upload;
+      void work
+        .finally(() => {
+          ticket.release();
+          uploaded.release();
+        })
+        .catch(() => {});
       const { summary, png } = await raceTimeout(work, signal, config.requestTimeoutMs);
       observeStages(services, summary);
       c.set('pixels', summary.pixels);
@@ -97,7 +105,10 @@ export function histogramHandler(services: AppServices) {
       return c.json(jsonBody(summary, config.podName, queueDone - bodyDone, total));
     } finally {
       limit.clear();
-      if (!releaseLater) ticket.release();
+      if (!releaseLater) {
+        ticket.release();
+        upload?.release();
+      }
     }
   };
 }

@@ -12,7 +12,10 @@ import { ImageError } from '../image/image-error.ts';
 import type { AnalyzeResult, ChartTask } from './image-task.ts';
 
 export interface ImagePool {
-  /** Decodes and counts `bytes` on a worker thread; the bytes' memory is moved there. */
+  /**
+   * Decodes and counts `bytes` on a worker thread: their memory is moved there when `bytes`
+   * spans all of it (big uploads), else the bytes are copied (pooled upload buffers stay here).
+   */
   analyze(bytes: Uint8Array, maxPixels: number): Promise<CountedImage>;
   /** Draws the chart and resolves with its PNG bytes. */
   render(task: Omit<ChartTask, 'kind'>): Promise<Uint8Array>;
