@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { sharedServers, startServer, type ServerProcess } from './helpers/server-process.ts';
 import { photoLikeJpeg } from './helpers/ops-images.ts';
 import { fromRaw, noise } from './helpers/synthetic-images.ts';
 import { parseResponse, send } from './helpers/ops-http.ts';
@@ -92,11 +92,11 @@ test('urllib clients whose upload is up to twice MAX_UPLOAD_BYTES (writing it al
   }
 });
 
+// The two tests with the default settings send requests only: they share one server.
+const shared = sharedServers();
+
 test('a 30 MiB chunked multipart upload reads its 413, and the server reads at most a bounded amount of it', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer());
-  const server = servers[0]!;
+  const server = await shared();
   const boundary = 'x-boundary';
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
@@ -135,10 +135,7 @@ test('a 30 MiB chunked multipart upload reads its 413, and the server reads at m
 });
 
 test('a declared 4 GiB upload gets 413 at once, and the server does not read gigabytes of it', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer());
-  const server = servers[0]!;
+  const server = await shared();
   const started = performance.now();
   const result = await new Promise<{ status: number; written: number }>((resolve) => {
     // Half-open: the client keeps writing after the server's FIN, as a careless client would.

@@ -2,15 +2,18 @@
 // OVERLOADED with Retry-After at once, without reading the body, and recovers afterwards.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { sharedServers, type ServerProcess } from './helpers/server-process.ts';
 import { photoLikeJpeg } from './helpers/ops-images.ts';
 import { json, rawUpload, send, type RawAnswer } from './helpers/ops-http.ts';
-import { countByStatus, killAfter } from './helpers/ops-load.ts';
+import { countByStatus } from './helpers/ops-load.ts';
 import { parseExposition, value } from './helpers/ops-metrics.ts';
 
 const UPLOADS = 20;
 const PLACES = 3; // CONCURRENCY=1 + MAX_QUEUE=2
-const ENV = { CONCURRENCY: '1', MAX_QUEUE: '2', MAX_WAITING: '0', SHUTDOWN_DELAY_MS: '0' };
+const ENV = { CONCURRENCY: '1', MAX_QUEUE: '2', MAX_WAITING: '0' };
+// Both tests send requests only, and the first ends with the server idle and serving: they
+// share one server.
+const shared = sharedServers();
 
 interface ErrorJson {
   error: { code: string; message: string; requestId: string };
@@ -39,10 +42,7 @@ async function servesNormally(server: ServerProcess): Promise<void> {
 }
 
 test('with CONCURRENCY=1 and MAX_QUEUE=2, 20 simultaneous uploads get some 503 OVERLOADED with Retry-After, the rest 200, no other 5xx; then the server serves normally', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer({ env: ENV }));
-  const server = servers[0]!;
+  const server = await shared(ENV);
 
   // Plain sockets, so an early 503 is read even if the server never reads the body.
   const answers = await Promise.all(
@@ -68,10 +68,7 @@ test('with CONCURRENCY=1 and MAX_QUEUE=2, 20 simultaneous uploads get some 503 O
 });
 
 test('refuses uploads beyond the queue before reading their body: the 503 arrives while the client still holds its body back', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer({ env: ENV }));
-  const server = servers[0]!;
+  const server = await shared(ENV);
 
   // Every client sends its request head at once and its body only once the refusals are in
   // (or after 5 s at most): whatever was answered before then was answered unread.

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { sharedServers, startServer, type ServerProcess } from './helpers/server-process.ts';
 import { parseResponse, send, waitFor } from './helpers/ops-http.ts';
 import { killAfter } from './helpers/ops-load.ts';
 import { parseExposition, sum } from './helpers/ops-metrics.ts';
@@ -29,11 +29,11 @@ function rawExchange(port: number, bytes: string): Promise<ReturnType<typeof par
   });
 }
 
-test('malformed requests and oversized headers get JSON errors, counted in metrics and logged', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer());
-  const server = servers[0]!;
+// The tests with the default settings send requests only: they share one server.
+const shared = sharedServers();
+
+test('malformed requests and oversized headers get JSON errors, counted in metrics and logged', async () => {
+  const server = await shared();
   const cases = [
     { name: 'a broken request line', bytes: 'HELLO WORLD\r\n\r\n', status: 400, code: 'BAD_REQUEST' },
     { name: 'a bad chunk size', bytes: 'POST /v1/histogram HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', status: 400, code: 'BAD_REQUEST' },
@@ -52,11 +52,8 @@ test('malformed requests and oversized headers get JSON errors, counted in metri
   await waitFor('the log lines', () => server.logs.filter((line) => line.includes('"protocol error"')).length === cases.length);
 });
 
-test('OPTIONS on a histogram route without CORS is 405 with Allow: POST', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer());
-  const answer = await send(`${servers[0]!.url}/v1/histogram`, { method: 'OPTIONS' });
+test('OPTIONS on a histogram route without CORS is 405 with Allow: POST', async () => {
+  const answer = await send(`${(await shared()).url}/v1/histogram`, { method: 'OPTIONS' });
   assert.equal(answer.status, 405);
   assert.equal(answer.headers.allow, 'POST');
   assert.equal(JSON.parse(answer.body.toString()).error.code, 'METHOD_NOT_ALLOWED');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { sharedServers, startServer, type ServerProcess } from './helpers/server-process.ts';
 import { photoLikeJpeg } from './helpers/ops-images.ts';
 import { json, parseResponse, send, sleep } from './helpers/ops-http.ts';
 import { killAfter, tally } from './helpers/ops-load.ts';
@@ -103,11 +103,13 @@ test('an upload slower than UPLOAD_MIN_BYTES_PER_SEC gets 408 REQUEST_TIMEOUT na
   assert.equal(answer.status, 200);
 });
 
-test("a client that stops sending mid-upload gets 408 after UPLOAD_IDLE_TIMEOUT_MS, in this service's JSON", async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer({ env: { UPLOAD_IDLE_TIMEOUT_MS: '1000', UPLOAD_MIN_BYTES_PER_SEC: '0' } }));
-  const server = servers[0]!;
+// The idle-upload and slow-headers tests share one server: the headers limit never applies to
+// an upload whose headers came at once, and the upload limits never to a request without body.
+const shared = sharedServers();
+const TIMEOUTS = { UPLOAD_IDLE_TIMEOUT_MS: '1000', UPLOAD_MIN_BYTES_PER_SEC: '0', HEADERS_TIMEOUT_MS: '1500' };
+
+test("a client that stops sending mid-upload gets 408 after UPLOAD_IDLE_TIMEOUT_MS, in this service's JSON", async () => {
+  const server = await shared(TIMEOUTS);
   const started = performance.now();
   const raw = await rawExchange(server.port, (s) => {
     s.write('POST /v1/histogram HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n');
@@ -121,11 +123,8 @@ test("a client that stops sending mid-upload gets 408 after UPLOAD_IDLE_TIMEOUT_
   assert.ok(performance.now() - started < 4_000);
 });
 
-test('request headers trickled slower than HEADERS_TIMEOUT_MS get a JSON 408, within a second or two of the limit', async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer({ env: { HEADERS_TIMEOUT_MS: '1500' } }));
-  const server = servers[0]!;
+test('request headers trickled slower than HEADERS_TIMEOUT_MS get a JSON 408, within a second or two of the limit', async () => {
+  const server = await shared(TIMEOUTS);
   const started = performance.now();
   const raw = await rawExchange(server.port, (s) => {
     s.write('POST /v1/histogram HTTP/1.1\r\nHost: x\r\n');

@@ -2,6 +2,7 @@
 // end-to-end tests. Resolves once the server logs that it listens.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { after } from 'node:test';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -95,4 +96,23 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`server at ${url} not ready after ${timeoutMs} ms (last /readyz: ${status})`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Servers shared by the tests of one file that only send them requests (no signal, no kill):
+ * one per distinct `env`, started by the first test that asks for it
+ * and killed after the file's last test. Call at the top level of the test file.
+ */
+export function sharedServers(): (env?: Record<string, string>) => Promise<ServerProcess> {
+  const started = new Map<string, Promise<ServerProcess>>();
+  after(async () => {
+    const servers = await Promise.allSettled(started.values());
+    await Promise.all(servers.map((s) => (s.status === 'fulfilled' ? s.value.stop('SIGKILL') : undefined)));
+  });
+  return (env = {}) => {
+    const key = JSON.stringify(Object.entries(env).sort());
+    const server = started.get(key) ?? startServer({ env });
+    started.set(key, server);
+    return server;
+  };
 }
