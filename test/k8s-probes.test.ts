@@ -11,7 +11,8 @@ test('every probe path of the server container answers 200 on the real server', 
   const config = findResource<{ data: Record<string, string> }>(resources, 'ConfigMap', 'histogram-server').data;
   // The ConfigMap's settings, except where the test must listen: 127.0.0.1 on a free port.
   const proc = await startServer({ env: { ...config, HOST: '127.0.0.1', PORT: '0', CONCURRENCY: '1', POD_NAME: 'probe-test' } });
-  t.after(() => proc.stop());
+  // Killed: a SIGTERM would wait out the ConfigMap's SHUTDOWN_DELAY_MS, which is not under test.
+  t.after(() => proc.stop('SIGKILL'));
   const probes = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
   for (const name of probes) {
     const probe = server[name] as { httpGet?: { path: string; scheme?: string } } | undefined;
