@@ -6,10 +6,10 @@
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { finished } from 'node:stream/promises';
 
 const roots = ['server', 'client', 'test', 'bench'];
@@ -33,10 +33,23 @@ function collect(dir: string, out: string[]): string[] {
 
 // `npm test -- server/histogram` runs only files whose path contains one of the arguments.
 const filters = process.argv.slice(2);
+// Longest files first (by the previous run's times, kept in node_modules/.cache): with a few
+// files at once, a long file started last would run on alone at the end.
+const TIMES = join('node_modules', '.cache', 'histogram-test-times.json');
+const lastTimes = readTimes();
 const files = roots
   .flatMap((root) => collect(root, []))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
-  .sort();
+  .sort()
+  .sort((a, b) => (lastTimes[relative('.', b)] ?? 0) - (lastTimes[relative('.', a)] ?? 0));
+
+function readTimes(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(TIMES, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
 
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
@@ -86,6 +99,13 @@ if (coverageDir) {
   });
   if (report.status !== 0) process.exitCode = 1;
   rmSync(coverageDir, { recursive: true, force: true });
+}
+
+try {
+  mkdirSync(dirname(TIMES), { recursive: true });
+  writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries([...fileMs].map(([file, ms]) => [relative('.', file), Math.round(ms)])) }));
+} catch {
+  // a read-only checkout: the next run keeps the alphabetical order
 }
 
 const slowest = [...fileMs].sort((a, b) => b[1] - a[1]).slice(0, 8);
