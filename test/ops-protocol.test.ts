@@ -29,11 +29,14 @@ function rawExchange(port: number, bytes: string): Promise<ReturnType<typeof par
   });
 }
 
-// The tests with the default settings send requests only: they share one server.
+// The tests with the default settings send requests only: they share one server. Every server
+// here has one image thread (each thread loads and warms up the chart code): no request in this
+// file decodes an image.
 const shared = sharedServers();
+const ONE_THREAD = { CONCURRENCY: '1' };
 
 test('malformed requests and oversized headers get JSON errors, counted in metrics and logged', async () => {
-  const server = await shared();
+  const server = await shared(ONE_THREAD);
   const cases = [
     { name: 'a broken request line', bytes: 'HELLO WORLD\r\n\r\n', status: 400, code: 'BAD_REQUEST' },
     { name: 'a bad chunk size', bytes: 'POST /v1/histogram HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', status: 400, code: 'BAD_REQUEST' },
@@ -53,7 +56,7 @@ test('malformed requests and oversized headers get JSON errors, counted in metri
 });
 
 test('OPTIONS on a histogram route without CORS is 405 with Allow: POST', async () => {
-  const answer = await send(`${(await shared()).url}/v1/histogram`, { method: 'OPTIONS' });
+  const answer = await send(`${(await shared(ONE_THREAD)).url}/v1/histogram`, { method: 'OPTIONS' });
   assert.equal(answer.status, 405);
   assert.equal(answer.headers.allow, 'POST');
   assert.equal(JSON.parse(answer.body.toString()).error.code, 'METHOD_NOT_ALLOWED');
@@ -80,7 +83,7 @@ test('an API_TOKEN with a trailing newline, or shorter than 16 characters, stops
 test('a connection trickling its headers does not hold SIGTERM to the grace period: the process exits 0 soon after the delay', async (t) => {
   const servers: ServerProcess[] = [];
   killAfter(t, servers);
-  servers.push(await startServer({ env: { SHUTDOWN_DELAY_MS: '500', SHUTDOWN_GRACE_MS: '20000' } }));
+  servers.push(await startServer({ env: { ...ONE_THREAD, SHUTDOWN_DELAY_MS: '500', SHUTDOWN_GRACE_MS: '20000' } }));
   const server = servers[0]!;
   const slowloris = connect(server.port, '127.0.0.1');
   slowloris.on('error', () => {});
@@ -101,7 +104,7 @@ test('a connection trickling its headers does not hold SIGTERM to the grace peri
 test('a keep-alive client that never closes its side after the drain sends FIN does not hold SIGTERM to the grace period', async (t) => {
   const servers: ServerProcess[] = [];
   killAfter(t, servers);
-  servers.push(await startServer({ env: { SHUTDOWN_DELAY_MS: '500', SHUTDOWN_GRACE_MS: '20000' } }));
+  servers.push(await startServer({ env: { ...ONE_THREAD, SHUTDOWN_DELAY_MS: '500', SHUTDOWN_GRACE_MS: '20000' } }));
   const server = servers[0]!;
   // One answered request, then the connection is kept open: the client ignores our FIN.
   const client = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
