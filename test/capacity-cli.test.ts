@@ -82,10 +82,11 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   };
   const maxBefore = await closedMax();
 
-  // The ramp starts at 0.4 × the closed-model maximum (below the 0.5 × the answer must reach)
-  // and steps are 2 s: with a knee at tens of req/s a step still holds ~100 samples for its
-  // median, and precision 20 % still takes two bisection steps after a ramp step of 1.6×.
-  const start = Math.max(2, Math.round(maxBefore * 0.4));
+  // The ramp starts at 0.25 × the closed-model maximum, well below it: the machine's speed
+  // drifts while other suites run. Steps are 2 s: with a knee at tens of req/s a step still
+  // holds ~100 samples for its median, and precision 20 % still takes two bisection steps after
+  // a ramp step of 1.6×.
+  const start = Math.max(2, Math.round(maxBefore * 0.25));
   const chart = join(dir, 'capacity.png');
   const beforeCapacity = await serverPosts(server.url);
   const run = await cli([
