@@ -25,6 +25,8 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Wait until GET /readyz answers 200 (workers warm). Default true. */
   waitReady?: boolean;
+  /** Options for node itself (V8 flags, which NODE_OPTIONS does not take), before the script. */
+  nodeArgs?: string[];
 }
 
 /**
@@ -33,7 +35,7 @@ export interface StartOptions {
  * has, and at its default (3 s) every stop() would wait for it.
  */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
