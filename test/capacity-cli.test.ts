@@ -83,9 +83,9 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
   const maxBefore = await closedMax();
 
   // The ramp starts at 0.25 × the closed-model maximum, well below it: the machine's speed
-  // drifts while other suites run. Steps are 2 s: with a knee at tens of req/s a step still
-  // holds ~100 samples for its median, and precision 20 % still takes two bisection steps after
-  // a ramp step of 1.6×.
+  // drifts while other suites run. Steps stay 4 s long: past the knee the queue must grow long
+  // enough within a step for its median to miss the objective (2 s steps sometimes passed every
+  // rate up to the maximum). Precision 20 % still takes two bisection steps after a ramp step of 1.6×.
   const start = Math.max(2, Math.round(maxBefore * 0.25));
   const chart = join(dir, 'capacity.png');
   const beforeCapacity = await serverPosts(server.url);
@@ -101,7 +101,7 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
     '--max-rate',
     String(Math.ceil(maxBefore * 4)),
     '--step-duration',
-    '2s',
+    '4s',
     '--step-warmup',
     '0s',
     '--step-gap',
