@@ -2,8 +2,7 @@
 // rate), printing a table, or with --json the one result line `client report` merges.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../bench/parse-duration.ts';
-import { runBench } from '../bench/run-bench.ts';
-import { toResultLine, type BenchResult } from '../bench/bench-result.ts';
+import type { BenchResult } from '../bench/bench-result.ts';
 import type { BenchOptions } from '../bench/bench-options.ts';
 import { formatBenchResult } from '../bench/print-bench.ts';
 import { writeUsageError } from '../cli-usage.ts';
@@ -63,6 +62,9 @@ async function runBenchCommand(args: ArgumentsCamelCase<BenchArgs>): Promise<voi
   } catch (error) {
     return writeUsageError(error, 'bench');
   }
+  // Loaded here, not at the top: the load engines (autocannon, HDR histograms) are needed only
+  // once a valid command line is to be run.
+  const [{ runBench }, { toResultLine }] = await Promise.all([import('../bench/run-bench.ts'), import('../bench/bench-result.ts')]);
   let result: BenchResult;
   try {
     result = await runBench(options);

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../bench/parse-duration.ts';
-import { runCapacity } from '../capacity/run-capacity.ts';
 import { DEFAULT_OBJECTIVES, parseObjectives } from '../capacity/objectives.ts';
 import { parsePrecision, rampRates } from '../capacity/step-schedule.ts';
 import { formatCapacity } from '../capacity/print-capacity.ts';
@@ -89,6 +88,8 @@ async function handler(args: ArgumentsCamelCase<CapacityArgs>): Promise<void> {
     return writeUsageError(error, 'capacity');
   }
   try {
+    // Loaded here, not at the top: the load engine is needed only once the command line is valid.
+    const { runCapacity } = await import('../capacity/run-capacity.ts');
     const run = await runCapacity({
       url: args.url,
       images: load.images,

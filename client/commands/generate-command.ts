@@ -1,8 +1,7 @@
 // `client generate`: writes synthetic test images (noise, gradient, checkerboard, photo-like),
 // as the original init container wrote its random 512×512 image.
 import type { Argv, CommandModule } from 'yargs';
-import { generateImages, parseSize } from '../generate/run-generate.ts';
-import { SYNTHETIC_FORMATS, SYNTHETIC_KINDS, type SyntheticFormat, type SyntheticKind } from '../generate/synthesize-image.ts';
+import { parseSize, SYNTHETIC_FORMATS, SYNTHETIC_KINDS, type SyntheticFormat, type SyntheticKind } from '../generate/synthetic-kinds.ts';
 
 interface GenerateArgs {
   kind: SyntheticKind;
@@ -38,6 +37,8 @@ function builder(yargs: Argv): Argv<GenerateArgs> {
 async function handler(argv: GenerateArgs): Promise<void> {
   try {
     const { width, height } = parseSize(argv.size);
+    // Loaded here, not at the top: drawing needs sharp, parsing the command line does not.
+    const { generateImages } = await import('../generate/run-generate.ts');
     const written = await generateImages({
       kind: argv.kind,
       width,

@@ -2,9 +2,9 @@
 // how many connections, the shard of a Job, and waiting for the target and a common start.
 import type { Argv } from 'yargs';
 import { parseHeaders } from '../http/parse-headers.ts';
-import { SYNTHETIC_FORMATS, SYNTHETIC_KINDS, type SyntheticFormat, type SyntheticKind } from '../generate/synthesize-image.ts';
+import { SYNTHETIC_FORMATS, SYNTHETIC_KINDS, type SyntheticFormat, type SyntheticKind } from '../generate/synthetic-kinds.ts';
 import { parseDuration } from '../bench/parse-duration.ts';
-import { generateImages, readImages, type AcceptKind, type ImageInput } from '../bench/prepare-requests.ts';
+import type { AcceptKind, ImageInput } from '../bench/prepare-requests.ts';
 import { resolveShard } from '../bench/shard.ts';
 
 export interface LoadArgs {
@@ -70,6 +70,8 @@ export async function resolveLoad(
   const timeoutMs = parseDuration(args.timeout, 'timeout');
   const untilReadyMs = args.untilReady ? parseDuration(args.readyTimeout, 'ready-timeout') : null;
   const shard = resolveShard(args.shardIndex, args.shardCount, process.env);
+  // Loaded here, not at the top: generated images need sharp, parsing the command line does not.
+  const { generateImages, readImages } = await import('../bench/prepare-requests.ts');
   const images =
     args.image && args.image.length > 0
       ? await readImages(args.image)

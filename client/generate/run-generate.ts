@@ -4,6 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { synthesizeImage, type SyntheticFormat, type SyntheticKind } from './synthesize-image.ts';
 
+export { parseSize } from './synthetic-kinds.ts';
+
 export interface GenerateOptions {
   kind: SyntheticKind;
   width: number;
@@ -24,13 +26,6 @@ export interface GeneratedImage {
   path: string;
   bytes: number;
   seed: number;
-}
-
-/** `512x512` -> { width: 512, height: 512 }. @throws Error for any other form. */
-export function parseSize(text: string): { width: number; height: number } {
-  const match = /^(\d+)[x×](\d+)$/i.exec(text.trim());
-  if (!match) throw new Error(`Expected a size such as 512x512 but received ${JSON.stringify(text)}`);
-  return { width: Number(match[1]), height: Number(match[2]) };
 }
 
 /** `jpeg` for `a.jpg`, undefined for an extension that names no supported format. */

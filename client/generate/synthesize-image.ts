@@ -3,13 +3,9 @@
 import sharp from 'sharp';
 import { mulberry32, randomFloats } from './prng.ts';
 
-/** What the image shows. */
-export type SyntheticKind = 'noise' | 'gradient' | 'checkerboard' | 'photo';
-/** Every kind `synthesizeImage` knows, for option choices. */
-export const SYNTHETIC_KINDS: readonly SyntheticKind[] = ['noise', 'gradient', 'checkerboard', 'photo'];
-/** Output encodings. */
-export type SyntheticFormat = 'png' | 'jpeg' | 'webp';
-export const SYNTHETIC_FORMATS: readonly SyntheticFormat[] = ['png', 'jpeg', 'webp'];
+import type { SyntheticFormat, SyntheticKind } from './synthetic-kinds.ts';
+
+export { SYNTHETIC_FORMATS, SYNTHETIC_KINDS, type SyntheticFormat, type SyntheticKind } from './synthetic-kinds.ts';
 
 export interface SynthesizeOptions {
   kind: SyntheticKind;
