@@ -5,6 +5,8 @@
 import { Agent } from 'node:http';
 import { randomFillSync } from 'node:crypto';
 import { startServer, type ServerProcess } from '../../test/helpers/server-process.ts';
+import { imageAllocatorEnv, startNodeOptions } from '../server-launch.ts';
+import { ROOT } from '../suite-processes.ts';
 import { makeSeedImages } from '../fuzz/seed-images.ts';
 import { makeConfusions } from '../fuzz/confusions.ts';
 import { exchange, type Outcome } from '../fuzz/http-exchange.ts';
@@ -72,7 +74,7 @@ export interface SoakResult {
   connections: number;
   url: string;
   startedServer: boolean;
-  server: { concurrency: number; maxQueue: number; maxUploadBytes: number; env: Record<string, string> };
+  server: { concurrency: number; maxQueue: number; maxUploadBytes: number; env: Record<string, string>; nodeArgs: string[] };
   mix: Omit<SoakMix, 'maxUploadBytes' | 'oversizedPool'>;
   requests: number;
   statuses: Record<string, number>;
@@ -138,17 +140,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { seeds } = await makeSeedImages();
   const sources = { seeds, confusions: makeConfusions(seeds) };
 
-  // The container image's allocator setting, so RSS behaves as in a pod.
+  // The container image's allocator settings and `npm start`'s node options, so memory behaves
+  // as in a pod.
   const env = {
-    MALLOC_ARENA_MAX: '2',
-    MALLOC_MMAP_THRESHOLD_: '131072',
+    ...imageAllocatorEnv(ROOT),
     CONCURRENCY: String(concurrency),
     MAX_QUEUE: String(maxQueue),
     MAX_UPLOAD_BYTES: String(maxUploadBytes),
     ...options.serverEnv,
   };
   let server: ServerProcess | undefined;
-  if (!options.url) server = await startServer({ env });
+  if (!options.url) server = await startServer({ env, nodeArgs: startNodeOptions(ROOT) });
   const url = options.url ?? server!.url;
   const pid = options.url ? options.pid : server!.proc.pid;
 
@@ -172,7 +174,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     connections,
     url,
     startedServer: server !== undefined,
-    server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env },
+    server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env, nodeArgs: options.url ? [] : startNodeOptions(ROOT) },
     mix: mixShares,
     requests: 0,
     statuses: {},

@@ -115,7 +115,11 @@ export function renderSoakSection(result: SoakResult, command: string, machine: 
     '',
     `Measured ${machine.when} on ${machine.cpus}, Node ${machine.node}, ${machine.sharp}; ${machine.load}.`,
     `Command: \`${command}\` (the machine to itself while it ran).`,
-    `Server: ${result.startedServer ? '`server/main.ts` started by the soak (from source, under tsx)' : `target ${result.url}`} with ${
+    `Server: ${
+      result.startedServer
+        ? `\`server/main.ts\` started by the soak (from source, under tsx${server.nodeArgs.length > 0 ? `, node ${server.nodeArgs.join(' ')}` : ''})`
+        : `target ${result.url}`
+    } with ${
       Object.entries(server.env)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ') || `CONCURRENCY ${server.concurrency}, MAX_QUEUE ${server.maxQueue}`
