@@ -110,10 +110,22 @@ test('X-Served-By equals POD_NAME on every kind of answer, and in the JSON serve
     await send(`${guarded.url}/nowhere`),
     await upload(guarded, '/v1/histogram'),
     await upload(guarded, '/v1/histogram', { authorization: `Bearer ${TOKEN}` }),
+    // The page and its assets are answered with Responses of their own, not through the context.
+    await send(`${guarded.url}/`),
+    await send(`${guarded.url}/assets/app.js`),
+    await send(`${guarded.url}/metrics`),
   ];
   assert.deepEqual(
-    answers.map((a) => a.headers['x-served-by']),
-    [POD, POD, POD, POD],
+    answers.map((a) => [a.status, a.headers['x-served-by'], /^[0-9a-f-]{36}$/.test(String(a.headers['x-request-id']))]),
+    [
+      [200, POD, true],
+      [404, POD, true],
+      [401, POD, true],
+      [200, POD, true],
+      [200, POD, true],
+      [200, POD, true],
+      [200, POD, true],
+    ],
   );
   assert.equal(json(answers[3]!).servedBy, POD);
 });
