@@ -3,6 +3,7 @@
 // figures are those of the server as it is deployed, not of a bare `node dist/server/main.js`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { envOf, parseDockerfile } from '../test/helpers/k8s-dockerfile.ts';
 
 /**
  * The node options before the entry file in `root`'s `npm start` script, e.g.
@@ -21,18 +22,12 @@ export function startNodeOptions(root: string): string[] {
   return options;
 }
 
-/** The glibc allocator variables (MALLOC_*) that `root`'s Dockerfile.server sets with ENV. */
+/** The glibc allocator variables (MALLOC_*) that the runtime stage of `root`'s Dockerfile.server sets. */
 export function imageAllocatorEnv(root: string): Record<string, string> {
   const file = join(root, 'Dockerfile.server');
   if (!existsSync(file)) return {};
-  const text = readFileSync(file, 'utf8').replace(/\\\r?\n/g, ' ');
-  const env: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*ENV\s+(.*)$/i.exec(line);
-    if (!m) continue;
-    for (const pair of m[1]!.matchAll(/(MALLOC_\w+)=(\S+)/g)) env[pair[1]!] = pair[2]!.replace(/^"|"$/g, '');
-  }
-  return env;
+  const runtime = parseDockerfile(file).at(-1);
+  return Object.fromEntries(Object.entries(runtime ? envOf(runtime) : {}).filter(([name]) => name.startsWith('MALLOC_')));
 }
 
 function readJson(path: string): { scripts?: Record<string, unknown> } | null {

@@ -150,7 +150,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     ...options.serverEnv,
   };
   let server: ServerProcess | undefined;
-  if (!options.url) server = await startServer({ env, nodeArgs: startNodeOptions(ROOT) });
+  const nodeArgs = options.url ? [] : startNodeOptions(ROOT);
+  if (!options.url) server = await startServer({ env, nodeArgs });
   const url = options.url ?? server!.url;
   const pid = options.url ? options.pid : server!.proc.pid;
 
@@ -174,7 +175,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     connections,
     url,
     startedServer: server !== undefined,
-    server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env, nodeArgs: options.url ? [] : startNodeOptions(ROOT) },
+    server: { concurrency, maxQueue, maxUploadBytes, env: options.url ? {} : env, nodeArgs },
     mix: mixShares,
     requests: 0,
     statuses: {},

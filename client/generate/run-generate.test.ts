@@ -4,7 +4,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { formatFromExtension, generateImages, parseSize } from './run-generate.ts';
+import { formatFromExtension, generateImages } from './run-generate.ts';
+import { parseSize } from './synthetic-kinds.ts';
 
 test('parses WIDTHxHEIGHT and rejects anything else', () => {
   assert.deepEqual(parseSize('512x512'), { width: 512, height: 512 });

@@ -4,8 +4,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { synthesizeImage, type SyntheticFormat, type SyntheticKind } from './synthesize-image.ts';
 
-export { parseSize } from './synthetic-kinds.ts';
-
 export interface GenerateOptions {
   kind: SyntheticKind;
   width: number;

@@ -24,6 +24,7 @@ test('a buffer given back is handed out again for the same size class, and only 
   assert.equal(pool.freeBytes, MiB);
   const again = pool.take(900 * KiB);
   assert.equal(again.buffer, first.buffer);
+  assert.equal(again[0], 42, 'reused memory is handed out as it was, not zeroed');
   assert.equal(pool.freeBytes, 0);
   assert.notEqual(pool.take(900 * KiB).buffer, first.buffer);
 });

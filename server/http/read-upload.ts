@@ -29,8 +29,6 @@ export interface ReadUploadOptions {
   rateGraceMs?: number;
   /** Longest pause between two chunks. */
   idleTimeoutMs?: number;
-  /** Where the upload's memory comes from (default: one pool shared by the process). */
-  pool?: BufferPool;
 }
 
 /**
@@ -155,7 +153,7 @@ function pump(body: Readable, options: ReadUploadOptions, limit: number, onChunk
 }
 
 async function readRaw(body: Readable, options: ReadUploadOptions): Promise<Upload> {
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, options.pool ?? sharedUploadPool);
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, sharedUploadPool);
   try {
     const size = await pump(
       body,
@@ -183,7 +181,7 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
     throw new ApiError('BAD_REQUEST', `malformed multipart request: ${(error as Error).message}`);
   }
   // The file part is a little smaller than the body: one buffer of the body's length fits it.
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, options.pool ?? sharedUploadPool);
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, sharedUploadPool);
   try {
     return await readFilePart(body, options, allowance, parser, buffer);
   } catch (error) {

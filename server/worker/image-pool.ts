@@ -42,9 +42,12 @@ export function createImagePool(threads: number): ImagePool {
   const ready = Promise.all(Array.from({ length: threads }, () => pool.run('ping'))).then(() => undefined);
   return {
     async analyze(bytes, maxPixels) {
+      // A view of a larger (pooled) buffer: copy just its bytes, rather than let the message
+      // clone the whole buffer, and move the copy.
       const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      const task = { kind: 'analyze', bytes, maxPixels };
-      const result = (await pool.run(task, whole ? { transferList: [bytes.buffer as ArrayBuffer] } : {})) as AnalyzeResult;
+      const own = whole ? bytes : bytes.slice();
+      const task = { kind: 'analyze', bytes: own, maxPixels };
+      const result = (await pool.run(task, { transferList: [own.buffer as ArrayBuffer] })) as AnalyzeResult;
       if (!result.ok) throw new ImageError(result.kind, result.message);
       return result.counted;
     },
