@@ -48,12 +48,14 @@ test('a 503 from an overloaded server is answered by a retry after Retry-After',
   };
   const held = trickle();
   // Start the client once the place is demonstrably taken (a request refused).
-  for (let refused = false; !refused && Date.now() < holdStart + 30_000; ) {
+  let refused = false;
+  while (!refused && Date.now() < holdStart + 30_000) {
     const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(png) });
     await res.arrayBuffer();
     refused = res.status === 503;
     if (!refused) await new Promise((r) => setTimeout(r, 20));
   }
+  assert.ok(refused, 'the trickling upload never took the place (no request was refused in 30 s)');
   const clientStart = Date.now();
 
   const client = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
