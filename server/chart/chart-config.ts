@@ -49,6 +49,9 @@ export function chartConfig(
     pointRadius: 0,
     borderDash: name === 'alpha' ? [6, 4] : [],
     spanGaps: false,
+    // Not clipped: the renderer redraws datasets over kept static layers without chart.js's
+    // clipping, and both ways must give the same pixels. Every point lies inside the axes.
+    clip: false as const,
     barPercentage: 1,
     categoryPercentage: 1,
   }));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { chartConfig } from './chart-config.ts';
 import { liveChartCount, MAX_LIVE_CHARTS, renderChartPng, swapRedBlue } from './render-chart.ts';
+import { forgetStaticLayers, STATIC_LAYER_BUDGET_BYTES, staticLayerCounts } from './static-layers.ts';
 
 const ramp = (scale: number) => Array.from({ length: 256 }, (_, v) => Math.round(scale * (1 + Math.sin(v / 20))));
 const options = { width: 640, height: 320, type: 'line' as const, scale: 'linear' as const };
@@ -83,4 +84,65 @@ test('swapRedBlue exchanges red and blue in rgb() and rgba() colours and leaves 
   assert.equal(swapRedBlue('rgba(31, 119, 180, 0.45)'), 'rgba(180, 119, 31, 0.45)');
   assert.equal(swapRedBlue('black'), 'black');
   assert.equal(swapRedBlue(undefined), undefined);
+});
+
+test('a render over kept static layers gives the same PNG, pixel for pixel, as one drawn whole', async () => {
+  for (const chartOptions of [options, { ...options, type: 'bar' as const, scale: 'log' as const }]) {
+    const first = ramp(1000);
+    // Other data on the same axes: the largest count, and so the y range and ticks, are unchanged.
+    const second = first.map((count, v) => (v % 7 === 0 ? Math.round(count / 3) : count));
+    assert.equal(Math.max(...second), Math.max(...first));
+    const render = (counts: number[]) =>
+      renderChartPng(
+        chartConfig(
+          [
+            ['red', counts],
+            ['luma', counts.map((c) => c >> 1)],
+          ],
+          chartOptions,
+          'layers',
+        ),
+        640,
+        320,
+      );
+    forgetStaticLayers();
+    await render(first);
+    const before = staticLayerCounts();
+    const reused = await render(second);
+    assert.equal(staticLayerCounts().hits, before.hits + 1, 'the second render reused the kept layers');
+    forgetStaticLayers();
+    const whole = await render(second);
+    assert.equal(staticLayerCounts().misses, before.misses + 1, 'the third render drew everything');
+    const a = await sharp(reused).raw().toBuffer();
+    const b = await sharp(whole).raw().toBuffer();
+    assert.ok(a.equals(b), `${chartOptions.type}/${chartOptions.scale}: reused and whole renders differ`);
+  }
+});
+
+test('a new title, legend or y range draws the static layers again instead of reusing stale ones', async () => {
+  const counts = ramp(1000);
+  const render = (series: Array<[string, number[]]>, title: string) => renderChartPng(chartConfig(series, options, title), 640, 320);
+  forgetStaticLayers();
+  const base = await render([['red', counts]], 'one');
+  const changes: Array<[string, Array<[string, number[]]>, string]> = [
+    ['title', [['red', counts]], 'two'],
+    ['legend', [['green', counts]], 'one'],
+    ['y range', [['red', counts.map((c) => c * 10)]], 'one'],
+  ];
+  for (const [what, series, title] of changes) {
+    const before = staticLayerCounts();
+    const png = await render(series, title);
+    assert.equal(staticLayerCounts().misses, before.misses + 1, `a new ${what} was drawn whole`);
+    assert.ok(!png.equals(base), `a new ${what} changed the picture`);
+  }
+});
+
+test(`keeps at most ${STATIC_LAYER_BUDGET_BYTES / 2 ** 20} MiB of static layers, whatever the sizes asked for`, async () => {
+  forgetStaticLayers();
+  for (let i = 0; i < 12; i++) {
+    const width = 600 + i * 10;
+    await renderChartPng(chartConfig([['luma', ramp(40)]], { ...options, width, height: 450 }, 'budget'), width, 450);
+    assert.ok(staticLayerCounts().keptBytes <= STATIC_LAYER_BUDGET_BYTES, `${staticLayerCounts().keptBytes} bytes kept`);
+  }
+  assert.ok(staticLayerCounts().kept >= 2, 'layers were kept at all');
 });
