@@ -1,11 +1,10 @@
 // Child processes of the benchmark suite: servers (this checkout's, a baseline checkout's, the
 // old Python service), the HTTP-floor server and decode-only runs, each pinned with taskset to
 // the CPUs the load generator does not use.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -43,21 +42,16 @@ export function pinned(cpus: string | null, command: string, args: string[]): [s
   return cpus === null ? [command, args] : ['taskset', ['-c', cpus, command, ...args]];
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
-  }
-  return newest;
-}
-
-/** `node dist/server/main.js` when a build newer than server/ exists in `root`, else the sources via tsx. */
+/**
+ * The node arguments that start `root`'s server as `npm start` does: its built `dist/`, rebuilt
+ * first by the checkout's own `scripts/build-if-stale.mjs` when a source changed since the last
+ * build, so the suite never measures stale code, nor TypeScript run through a loader.
+ * @throws {Error} when the build fails.
+ */
 export function serverArgs(root: string): string[] {
-  const built = join(root, 'dist/server/main.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, 'server'))) return ['dist/server/main.js'];
-  return ['--import', 'tsx', 'server/main.ts'];
+  const build = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) throw new Error(`${root}: the build before the benchmark failed (exit ${build.status})`);
+  return ['dist/server/main.js'];
 }
 
 /** A port a "listening" log line announces, and whether it is the admin listener. */
