@@ -1,6 +1,9 @@
 // Structured logs: one JSON object per line on stdout, filtered by LOG_LEVEL, written by pino
 // through an asynchronous destination, so a slow log reader never stalls the event loop (a
 // synchronous write to a full pipe would). The buffer is bounded: past it, lines are dropped.
+// Lines are written in batches of at least 4 KiB, or every 100 ms, whichever comes first: one
+// asynchronous write per access-log line (a hand-off to libuv's thread pool each) cost 4 % of
+// the throughput on small images, batching recovers most of it.
 import pino from 'pino';
 import type { LogLevel } from './config.ts';
 
@@ -17,10 +20,14 @@ export interface Logger {
 
 /** Lines buffered while the reader is slow, in bytes, before new lines are dropped. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/** Lines are written once this many bytes are waiting… */
+const BATCH_BYTES = 4096;
+/** …or this often, so a quiet server's lines appear within a tenth of a second. */
+const BATCH_MS = 100;
 
 /** A logger writing lines such as {"level":"info","time":"…","msg":"listening","port":8080}. */
 export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1): Logger {
-  const destination = pino.destination({ dest: fd, sync: false, maxLength: MAX_BUFFERED });
+  const destination = pino.destination({ dest: fd, sync: false, maxLength: MAX_BUFFERED, minLength: BATCH_BYTES, periodicFlush: BATCH_MS });
   // A closed stdout (a log reader gone, `| head`) must not crash the server: drop the lines.
   destination.on('error', () => {});
   const log = pino(

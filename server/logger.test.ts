@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from './logger.ts';
+
+function logFile(t: { after(fn: () => void): void }): { fd: number; lines: () => Array<Record<string, unknown>> } {
+  const dir = mkdtempSync(join(tmpdir(), 'logger-test-'));
+  const path = join(dir, 'out.log');
+  const fd = openSync(path, 'w');
+  t.after(() => {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const lines = () =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { fd, lines };
+}
+
+test('a lone line is written within a few batching intervals, without a flush', async (t) => {
+  const { fd, lines } = logFile(t);
+  const logger = createLogger('info', { servedBy: 'test' }, fd);
+  logger.info('alone', { n: 1 });
+  const deadline = Date.now() + 3000;
+  while (lines().length === 0 && Date.now() < deadline) await sleep(20);
+  assert.deepEqual(
+    lines().map(({ msg, n, servedBy, level }) => ({ msg, n, servedBy, level })),
+    [{ msg: 'alone', n: 1, servedBy: 'test', level: 'info' }],
+  );
+});
+
+test('flush() writes every waiting line at once, in order, and lines under LOG_LEVEL are left out', (t) => {
+  const { fd, lines } = logFile(t);
+  const logger = createLogger('info', {}, fd);
+  logger.debug('left out');
+  for (let i = 0; i < 5; i++) logger.info('line', { i });
+  logger.warn('last');
+  logger.flush();
+  assert.deepEqual(
+    lines().map(({ msg, i }) => [msg, i]),
+    [...[0, 1, 2, 3, 4].map((i) => ['line', i]), ['last', undefined]],
+  );
+});
