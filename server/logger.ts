@@ -1,9 +1,9 @@
 // Structured logs: one JSON object per line on stdout, filtered by LOG_LEVEL, written by pino
 // through an asynchronous destination, so a slow log reader never stalls the event loop (a
 // synchronous write to a full pipe would). The buffer is bounded: past it, lines are dropped.
-// Lines are written in batches of at least 4 KiB, or every 100 ms, whichever comes first: one
-// asynchronous write per access-log line (a hand-off to libuv's thread pool each) cost 4 % of
-// the throughput on small images, batching recovers most of it.
+// Lines are written in batches of at least 4 KiB, or every 100 ms, whichever comes first,
+// rather than one asynchronous write (a hand-off to libuv's thread pool) per access-log line:
+// 1–2 % more 225×225 JPEGs per second on one CPU.
 import pino from 'pino';
 import type { LogLevel } from './config.ts';
 
