@@ -13,6 +13,7 @@ export interface ChartOptions {
 }
 
 const X_TICKS = [0, 32, 64, 96, 128, 160, 192, 224, 255];
+const LINE_WIDTH = 1.5;
 
 /** The colour each channel is drawn in. */
 export const CHANNEL_COLOURS: Readonly<Record<string, string>> = {
@@ -45,13 +46,15 @@ export function chartConfig(
     })),
     borderColor: CHANNEL_COLOURS[name] ?? 'black',
     backgroundColor: bar ? withAlpha(CHANNEL_COLOURS[name] ?? 'black', 0.45) : (CHANNEL_COLOURS[name] ?? 'black'),
-    borderWidth: bar ? 0 : 1.5,
+    borderWidth: bar ? 0 : LINE_WIDTH,
     pointRadius: 0,
     borderDash: name === 'alpha' ? [6, 4] : [],
     spanGaps: false,
-    // Not clipped: the renderer redraws datasets over kept static layers without chart.js's
-    // clipping, and both ways must give the same pixels. Every point lies inside the axes.
-    clip: false as const,
+    // chart.js's own default clip, spelled out (bars: the chart area; lines: half the line
+    // width beyond it above and below, where the y axis has no fixed min/max), because the
+    // renderer clips datasets itself when it draws them over kept static layers and must give
+    // the same pixels as chart.js.
+    clip: bar ? { left: 0, right: 0, top: 0, bottom: 0 } : { left: 0, right: 0, top: LINE_WIDTH / 2, bottom: LINE_WIDTH / 2 },
     barPercentage: 1,
     categoryPercentage: 1,
   }));

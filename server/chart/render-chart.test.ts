@@ -146,3 +146,26 @@ test(`keeps at most ${STATIC_LAYER_BUDGET_BYTES / 2 ** 20} MiB of static layers,
   }
   assert.ok(staticLayerCounts().kept >= 2, 'layers were kept at all');
 });
+
+test("the clip spelled out in the configuration is chart.js's own default, and datasets that leave it to chart.js are always drawn whole", async () => {
+  for (const chartOptions of [options, { ...options, type: 'bar' as const, scale: 'log' as const }]) {
+    const series: Array<[string, number[]]> = [
+      ['red', ramp(1000)],
+      ['luma', ramp(400)],
+    ];
+    const defaultClip = () => {
+      const config = chartConfig(series, chartOptions, 'clip');
+      for (const dataset of config.data.datasets) delete (dataset as { clip?: unknown }).clip;
+      return config;
+    };
+    forgetStaticLayers();
+    const before = staticLayerCounts();
+    const chartJs = await renderChartPng(defaultClip(), 640, 320);
+    await renderChartPng(defaultClip(), 640, 320);
+    assert.deepEqual([staticLayerCounts().hits, staticLayerCounts().misses], [before.hits, before.misses], 'neither kept nor reused');
+    await renderChartPng(chartConfig(series, chartOptions, 'clip'), 640, 320);
+    const reused = await renderChartPng(chartConfig(series, chartOptions, 'clip'), 640, 320);
+    assert.equal(staticLayerCounts().hits, before.hits + 1, 'the last render reused the kept layers');
+    assert.ok(reused.equals(chartJs), `${chartOptions.type}/${chartOptions.scale}: differs from chart.js's own clipping`);
+  }
+});

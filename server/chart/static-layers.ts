@@ -70,23 +70,22 @@ function keep(key: string, source: Canvas): void {
 
 /**
  * The chart.js plugin that paints the white background and keeps or reuses the static layers.
- * Datasets must not be clipped (`clip: false`): a reused render draws them without chart.js's
- * per-dataset clipping, and both kinds of render must give the same pixels.
+ * Reuse needs every dataset's `clip` spelled out (`false`, a number, or all four sides): a
+ * reused render clips the datasets itself, and both kinds of render must give the same pixels.
+ * Charts whose datasets leave it to chart.js are always drawn whole.
  */
 export const staticLayers: Plugin<'line' | 'bar'> = {
   id: 'static-layers',
   beforeDraw(chart) {
+    // Datasets are drawn here with their clip reproduced, which needs it spelled out.
+    if (!chart.data.datasets.every((dataset) => clipOf(dataset) !== undefined)) return whiteBackground(chart);
     const key = staticKey(chart as AnyChart);
     const found = kept.get(key);
-    const { ctx, width, height } = chart;
+    const { ctx } = chart;
     if (!found) {
       counters.misses++;
       pending.set(chart, key);
-      // The canvas starts transparent and the PNG has no alpha: paint it white first.
-      ctx.save();
-      ctx.fillStyle = 'white';
-      ctx.fillRect(0, 0, width, height);
-      ctx.restore();
+      whiteBackground(chart);
       return;
     }
     counters.hits++;
@@ -99,7 +98,19 @@ export const staticLayers: Plugin<'line' | 'bar'> = {
     // What chart.js's own draw does after the static layers: datasets in reverse order of
     // drawing priority, so the first dataset ends up on top.
     const metas = chart.getSortedVisibleDatasetMetas();
-    for (let i = metas.length - 1; i >= 0; i--) metas[i]!.controller.draw();
+    const area = chart.chartArea;
+    for (let i = metas.length - 1; i >= 0; i--) {
+      const meta = metas[i]!;
+      const clip = clipOf(chart.data.datasets[meta.index]);
+      ctx.save();
+      if (clip) {
+        ctx.beginPath();
+        ctx.rect(area.left - clip.left, area.top - clip.top, area.right - area.left + clip.left + clip.right, area.bottom - area.top + clip.top + clip.bottom);
+        ctx.clip();
+      }
+      meta.controller.draw();
+      ctx.restore();
+    }
     // Skip chart.js's own drawing: everything it would draw is on the canvas.
     return false;
   },
@@ -110,6 +121,38 @@ export const staticLayers: Plugin<'line' | 'bar'> = {
     keep(key, chart.canvas as unknown as Canvas);
   },
 };
+
+// The canvas starts transparent and the PNG has no alpha: paint it white first.
+function whiteBackground(chart: { ctx: CanvasRenderingContext2D; width: number; height: number }): void {
+  const { ctx, width, height } = chart;
+  ctx.save();
+  ctx.fillStyle = 'white';
+  ctx.fillRect(0, 0, width, height);
+  ctx.restore();
+}
+
+interface Clip {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * A dataset's `clip` option as chart.js applies it: pixels beyond the chart area on each side, or
+ * null for `false` (not clipped); undefined when it is left to chart.js's defaults, which
+ * depend on the scales and the controller and are not reproduced here.
+ */
+function clipOf(dataset: unknown): Clip | null | undefined {
+  const clip = (dataset as { clip?: unknown } | undefined)?.clip;
+  if (clip === false) return null;
+  if (typeof clip === 'number') return { left: clip, top: clip, right: clip, bottom: clip };
+  if (typeof clip === 'object' && clip !== null) {
+    const { left, top, right, bottom } = clip as Partial<Record<keyof Clip, unknown>>;
+    if ([left, top, right, bottom].every((side) => typeof side === 'number')) return clip as Clip;
+  }
+  return undefined;
+}
 
 /** Renders that reused kept static layers, and renders that drew them, in this thread. */
 export function staticLayerCounts(): { hits: number; misses: number; kept: number; keptBytes: number } {
