@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from './logger.ts';
+import { ACCESS_LINE, createLogger } from './logger.ts';
 
 function logFile(t: { after(fn: () => void): void }): { fd: number; lines: () => Array<Record<string, unknown>> } {
   const dir = mkdtempSync(join(tmpdir(), 'logger-test-'));
@@ -22,15 +22,15 @@ function logFile(t: { after(fn: () => void): void }): { fd: number; lines: () =>
   return { fd, lines };
 }
 
-test('a lone line is written within a few batching intervals, without a flush', async (t) => {
+test('a lone access-log line is written within a few batching intervals, without a flush', async (t) => {
   const { fd, lines } = logFile(t);
   const logger = createLogger('info', { servedBy: 'test' }, fd);
-  logger.info('alone', { n: 1 });
+  logger.info(ACCESS_LINE, { n: 1 });
   const deadline = Date.now() + 3000;
   while (lines().length === 0 && Date.now() < deadline) await sleep(20);
   assert.deepEqual(
     lines().map(({ msg, n, servedBy, level }) => ({ msg, n, servedBy, level })),
-    [{ msg: 'alone', n: 1, servedBy: 'test', level: 'info' }],
+    [{ msg: ACCESS_LINE, n: 1, servedBy: 'test', level: 'info' }],
   );
 });
 
@@ -45,4 +45,26 @@ test('flush() writes every waiting line at once, in order, and lines under LOG_L
     lines().map(({ msg, i }) => [msg, i]),
     [...[0, 1, 2, 3, 4].map((i) => ['line', i]), ['last', undefined]],
   );
+});
+
+test('access-log lines wait for their batch; any other line is written at once, with the ones waiting before it', async (t) => {
+  const { fd, lines } = logFile(t);
+  // A batching interval far longer than the test: only a prompt line can write anything.
+  const logger = createLogger('info', {}, fd, 60_000);
+  logger.info(ACCESS_LINE, { n: 1 });
+  logger.info(ACCESS_LINE, { n: 2 });
+  await sleep(50);
+  assert.deepEqual(lines(), [], 'access-log lines were written before their batch was due');
+  logger.info('ready');
+  const deadline = Date.now() + 5000;
+  while (lines().length < 3 && Date.now() < deadline) await sleep(10);
+  assert.deepEqual(
+    lines().map(({ msg, n }) => [msg, n]),
+    [
+      [ACCESS_LINE, 1],
+      [ACCESS_LINE, 2],
+      ['ready', undefined],
+    ],
+  );
+  logger.flush();
 });

@@ -3,7 +3,7 @@
 // each would cost more than the refusals themselves and bury the log.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import type { Logger } from '../logger.ts';
+import { ACCESS_LINE, type Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
 const SUMMARY_MS = 1_000;
@@ -37,7 +37,7 @@ export function accessLog(metrics: Metrics, logger: Logger): MiddlewareHandler<A
       if (timer === undefined) timer = setTimeout(summarise, SUMMARY_MS).unref();
       return;
     }
-    logger.info('request', {
+    logger.info(ACCESS_LINE, {
       requestId: c.get('requestId'),
       method: c.req.method,
       route,
