@@ -101,7 +101,7 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     assert.deepEqual(env.get('CONCURRENCY')!.valueFrom, { resourceFieldRef: { containerName: 'server', resource: 'limits.cpu', divisor: '1' } });
     assert.deepEqual(env.get('POD_NAME')!.valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
     assert.equal(env.get('MALLOC_ARENA_MAX')!.value, '2');
-    assert.equal(env.get('MALLOC_MMAP_THRESHOLD_')!.value, '131072');
+    assert.equal(env.get('MALLOC_MMAP_THRESHOLD_')!.value, '1048576');
     assert.ok((server.resources as { limits: { cpu: string } }).limits.cpu, 'a CPU limit must exist for CONCURRENCY to follow');
   });
 

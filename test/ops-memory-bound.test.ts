@@ -108,7 +108,7 @@ test('120 PNG charts of distinct widths grow RSS by at most 120 MiB', { skip: pr
   killAfter(t, servers);
   // The server image's malloc settings: two arenas, and big blocks (canvases, pixel buffers)
   // mapped and unmapped on their own rather than left in the heap when freed.
-  servers.push(await startServer({ env: { CONCURRENCY: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } }));
+  servers.push(await startServer({ env: { CONCURRENCY: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576' } }));
   const server = servers[0]!;
   const pid = server.proc.pid!;
   const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 30, b: 90 } } })
