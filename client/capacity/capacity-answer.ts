@@ -51,6 +51,14 @@ export interface CapacityAnswer {
   note: string;
 }
 
+/**
+ * Least share of the offered rate a passing step must achieve in 2xx/s. A target that falls
+ * behind only near the end of a step (a pause, a stall) can keep its median and even its p99
+ * within bounds, yet it did not sustain the rate; one that keeps up achieves about the whole
+ * offered rate (its last answers land a latency after the step's end).
+ */
+export const KEEP_UP_SHARE = 0.9;
+
 /** Merges the lines of one step (one per pod) and judges them. */
 export function summarizeStep(lines: readonly CapacityStepLine[]): StepSummary {
   const first = lines[0]!;
@@ -61,17 +69,22 @@ export function summarizeStep(lines: readonly CapacityStepLine[]): StepSummary {
   // end), so a server that keeps up is credited over the duration, one that falls behind over
   // the longer time it took to answer.
   const seconds = Math.max(first.options.durationMs ?? 0, merged.whole.endMs - merged.whole.startMs) / 1000;
+  const achievedRate = seconds > 0 ? merged.requests.ok / seconds : 0;
+  const offeredRate = first.capacity.offeredRate;
+  if (merged.requests.ok > 0 && achievedRate < KEEP_UP_SHARE * offeredRate) {
+    verdict.failures.push(`achieved ${achievedRate.toFixed(1)} 2xx/s < ${100 * KEEP_UP_SHARE}% of ${offeredRate} offered`);
+  }
   const starts = lines.map((l) => l.startMs);
   return {
     step: first.capacity.step,
     phase: first.capacity.phase,
-    offeredRate: first.capacity.offeredRate,
+    offeredRate,
     pods: lines.length,
     startMs: merged.whole.startMs,
     endMs: merged.whole.endMs,
     startSkewMs: Math.max(...starts) - Math.min(...starts),
     requests: merged.requests,
-    achievedRate: seconds > 0 ? merged.requests.ok / seconds : 0,
+    achievedRate,
     latencyUs: merged.latencyUs,
     uncorrectedLatencyUs: merged.uncorrectedLatencyUs,
     histogram: merged.histogram,
@@ -81,7 +94,7 @@ export function summarizeStep(lines: readonly CapacityStepLine[]): StepSummary {
     failedRatio: failedShare(merged).ratio,
     servedBy: merged.servedBy,
     replicas: Object.keys(merged.servedBy).filter((name) => name !== '(none)').length,
-    pass: verdict.pass,
+    pass: verdict.failures.length === 0,
     failures: verdict.failures,
   };
 }
