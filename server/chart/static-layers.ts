@@ -78,7 +78,8 @@ export const staticLayers: Plugin<'line' | 'bar'> = {
   id: 'static-layers',
   beforeDraw(chart) {
     // Datasets are drawn here with their clip reproduced, which needs it spelled out.
-    if (!chart.data.datasets.every((dataset) => clipOf(dataset) !== undefined)) return whiteBackground(chart);
+    const clips = chart.data.datasets.map(clipOf);
+    if (clips.includes(undefined)) return whiteBackground(chart);
     const key = staticKey(chart as AnyChart);
     const found = kept.get(key);
     const { ctx } = chart;
@@ -101,7 +102,7 @@ export const staticLayers: Plugin<'line' | 'bar'> = {
     const area = chart.chartArea;
     for (let i = metas.length - 1; i >= 0; i--) {
       const meta = metas[i]!;
-      const clip = clipOf(chart.data.datasets[meta.index]);
+      const clip = clips[meta.index];
       ctx.save();
       if (clip) {
         ctx.beginPath();
