@@ -22,12 +22,20 @@ export function startNodeOptions(root: string): string[] {
   return options;
 }
 
-/** The glibc allocator variables (MALLOC_*) that the runtime stage of `root`'s Dockerfile.server sets. */
+/**
+ * The glibc allocator settings (the MALLOC_* variables and GLIBC_TUNABLES) that the runtime stage
+ * of `root`'s Dockerfile.server sets; none when there is no such file.
+ */
 export function imageAllocatorEnv(root: string): Record<string, string> {
   const file = join(root, 'Dockerfile.server');
   if (!existsSync(file)) return {};
   const runtime = parseDockerfile(file).at(-1);
-  return Object.fromEntries(Object.entries(runtime ? envOf(runtime) : {}).filter(([name]) => name.startsWith('MALLOC_')));
+  return Object.fromEntries(Object.entries(runtime ? envOf(runtime) : {}).filter(([name]) => isAllocatorVariable(name)));
+}
+
+/** True for the environment variables that set glibc's allocator: MALLOC_* and GLIBC_TUNABLES. */
+export function isAllocatorVariable(name: string): boolean {
+  return name.startsWith('MALLOC_') || name === 'GLIBC_TUNABLES';
 }
 
 function readJson(path: string): { scripts?: Record<string, unknown> } | null {

@@ -59,7 +59,7 @@ test('BENCH_SERVER_ENV is NAME=value words; a word without = is an error naming 
   assert.throws(() => parseEnvList('MAX_QUEUE'), /Expected NAME=value words in BENCH_SERVER_ENV but received "MAX_QUEUE"/);
 });
 
-test("a Node server is started with its npm start script's node options and its image's MALLOC_* settings", () => {
+test("a Node server is started with its npm start script's node options and its image's MALLOC_* and GLIBC_TUNABLES settings", () => {
   const root = mkdtempSync(join(tmpdir(), 'server-launch-'));
   try {
     writeFileSync(
@@ -68,10 +68,10 @@ test("a Node server is started with its npm start script's node options and its 
     );
     writeFileSync(
       join(root, 'Dockerfile.server'),
-      'FROM node:22-bookworm-slim\nENV NODE_ENV=production \\\n    MALLOC_ARENA_MAX=2 \\\n    MALLOC_MMAP_THRESHOLD_=131072\nCMD ["node"]\n',
+      'FROM node:22-bookworm-slim\nENV NODE_ENV=production \\\n    MALLOC_ARENA_MAX=2 \\\n    MALLOC_MMAP_THRESHOLD_=131072 \\\n    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \\\n    XDG_CACHE_HOME=/tmp/.cache\nCMD ["node"]\n',
     );
     assert.deepEqual(startNodeOptions(root), ['--initial-old-space-size=128', '--trace-warnings']);
-    assert.deepEqual(imageAllocatorEnv(root), { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' });
+    assert.deepEqual(imageAllocatorEnv(root), { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
     writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { start: 'tsx server/main.ts' } }));
     assert.deepEqual(startNodeOptions(root), []);
   } finally {

@@ -15,6 +15,7 @@ import {
   type Resource,
 } from './helpers/k8s-render.ts';
 import { last, parseDockerfile } from './helpers/k8s-dockerfile.ts';
+import { imageAllocatorEnv, isAllocatorVariable } from '../bench/server-launch.ts';
 
 describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable }, () => {
   const resources = renderKustomization('k8s');
@@ -100,9 +101,14 @@ describe('the base, rendered by kubectl kustomize', { skip: kustomizeUnavailable
     const env = new Map(server.env!.map((e) => [e.name, e]));
     assert.deepEqual(env.get('CONCURRENCY')!.valueFrom, { resourceFieldRef: { containerName: 'server', resource: 'limits.cpu', divisor: '1' } });
     assert.deepEqual(env.get('POD_NAME')!.valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
-    assert.equal(env.get('MALLOC_ARENA_MAX')!.value, '2');
-    assert.equal(env.get('MALLOC_MMAP_THRESHOLD_')!.value, '1048576');
     assert.ok((server.resources as { limits: { cpu: string } }).limits.cpu, 'a CPU limit must exist for CONCURRENCY to follow');
+  });
+
+  test('the Deployment repeats every allocator setting of the server image, with the same value', () => {
+    const image = imageAllocatorEnv('.');
+    assert.equal(image.MALLOC_ARENA_MAX, '2', 'the image bounds malloc arenas');
+    const manifest = Object.fromEntries(server.env!.filter((e) => isAllocatorVariable(e.name)).map((e) => [e.name, e.value]));
+    assert.deepEqual(manifest, image);
   });
 
   test("the Ingress accepts any upload the server accepts and waits longer than the server's timeout", () => {

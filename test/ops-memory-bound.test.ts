@@ -1,5 +1,5 @@
 // Memory under the worst case the settings allow stays under the pod's limit: with the
-// manifests' settings (CONCURRENCY=1, MAX_QUEUE=16, MALLOC_ARENA_MAX=2, 1 GiB limit), sixteen
+// manifests' settings (CONCURRENCY=1, MAX_QUEUE=16, the image's allocator settings, 1 GiB limit), sixteen
 // 25 MiB uploads held complete in the queue while the one slot decodes a 7000 × 7000 RGBA
 // 16-bit PNG. And requests for assets that do not exist cost no memory.
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import { startServer, type ServerProcess } from './helpers/server-process.ts';
 import { send, sleep } from './helpers/ops-http.ts';
 import { killAfter } from './helpers/ops-load.ts';
 import { parseExposition, value } from './helpers/ops-metrics.ts';
+import { imageAllocatorEnv } from '../bench/server-launch.ts';
 
 const MiB = 1024 * 1024;
 
@@ -25,7 +26,7 @@ test("with the manifests' settings, 16 held 25 MiB uploads and a 7000² RGBA16 P
 }, async (t) => {
   const servers: ServerProcess[] = [];
   killAfter(t, servers);
-  servers.push(await startServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '16', MALLOC_ARENA_MAX: '2', REQUEST_TIMEOUT_MS: '120000' } }));
+  servers.push(await startServer({ env: { ...imageAllocatorEnv('.'), CONCURRENCY: '1', MAX_QUEUE: '16', REQUEST_TIMEOUT_MS: '120000' } }));
   const server = servers[0]!;
   const pid = server.proc.pid!;
   const base = vm(pid, 'VmRSS');
@@ -106,9 +107,9 @@ test('4000 requests for unknown asset names grow the heap by at most 12 MiB', as
 test('120 PNG charts of distinct widths grow RSS by at most 120 MiB', { skip: process.platform !== 'linux' && 'reads /proc' }, async (t) => {
   const servers: ServerProcess[] = [];
   killAfter(t, servers);
-  // The server image's malloc settings: two arenas, and big blocks (canvases, pixel buffers)
-  // mapped and unmapped on their own rather than left in the heap when freed.
-  servers.push(await startServer({ env: { CONCURRENCY: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576' } }));
+  // The server image's allocator settings: two arenas, and big blocks (canvases, pixel buffers)
+  // mapped and unmapped on their own, with huge pages asked for, rather than left in the heap.
+  servers.push(await startServer({ env: { ...imageAllocatorEnv('.'), CONCURRENCY: '1' } }));
   const server = servers[0]!;
   const pid = server.proc.pid!;
   const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 30, b: 90 } } })
