@@ -6,7 +6,8 @@
 // The load generator (this process, wrk) runs on CPU 0 and the measured processes on the
 // others (taskset). `tsx bench/run-suite.ts --render RUN.json` re-renders a saved run.
 // Env: BENCH_DURATION (5s), BENCH_WARMUP (1s), BENCH_OVERLOAD_DURATION (15s; 0 skips the
-// overload cells), BENCH_IMAGES (default set; "all" or a comma list), BENCH_BASELINE,
+// overload cells), BENCH_VERSUS_ROUNDS (3: rounds of the C=4 comparison with the old service for
+// each class's target image), BENCH_IMAGES (default set; "all" or a comma list), BENCH_BASELINE,
 // BENCH_OLD_SERVICE=0, BENCH_PYTHON, BENCH_SERVER_ENV, BENCH_WRITE=0 (print only).
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -47,6 +48,14 @@ if (renderIndex !== -1) {
   await main();
 }
 
+/** BENCH_VERSUS_ROUNDS: a whole number from 1 (the comparison runs once) up; 3 when unset. */
+function versusRoundCount(value: string | undefined): number {
+  if (value === undefined || value === '') return 3;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`Expected a whole number of at least 1 for BENCH_VERSUS_ROUNDS but received "${value}"`);
+  return n;
+}
+
 function commandLine(): string {
   const knobs = Object.entries(process.env)
     .filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_SUITE_PINNED')
@@ -61,6 +70,7 @@ async function main(): Promise<void> {
   const durationMs = parseDuration(process.env.BENCH_DURATION ?? '5s', 'BENCH_DURATION');
   const warmupMs = parseDuration(process.env.BENCH_WARMUP ?? '1s', 'BENCH_WARMUP');
   const overloadDurationMs = parseDuration(process.env.BENCH_OVERLOAD_DURATION ?? '15s', 'BENCH_OVERLOAD_DURATION');
+  const versusRounds = versusRoundCount(process.env.BENCH_VERSUS_ROUNDS);
   const imageIds = selectImageIds(process.env.BENCH_IMAGES);
   const serverCpus = canPin ? (totalCpus === 2 ? '1' : `1-${totalCpus - 1}`) : null;
   const concurrency = canPin ? totalCpus - 1 : availableParallelism();
@@ -181,6 +191,16 @@ async function main(): Promise<void> {
           printCell({ ...again, generator: 'client bench repeat' });
         }
         if (id !== 'old') await measure(url, image, bytes, id, VERSUS_CONNECTIONS, 'png');
+      }
+      // The ratio a target judges, measured again in rounds of back-to-back runs: one pair of
+      // runs on a shared machine can be several per cent off either way.
+      for (let round = 2; image.target && round <= versusRounds; round++) {
+        for (const [subject, child] of order) {
+          const cell = await closedCell(`${child.url}/process-image`, image, bytes, subject.info.id, VERSUS_CONNECTIONS, 'json', durationMs, warmupMs);
+          const again: RateCell = { ...cell, generator: 'versus round', round };
+          cells.push(again);
+          printCell(again);
+        }
       }
     }
     for (const child of running.values()) await child.stop();

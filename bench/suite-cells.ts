@@ -48,7 +48,7 @@ export function printCell(c: RateCell): void {
   const p = c.p99Ms === null ? '' : ` p50 ${c.p50Ms?.toFixed(1)} ms p99 ${c.p99Ms.toFixed(1)} ms`;
   const f = Object.keys(c.failures).length > 0 ? ` failures ${JSON.stringify(c.failures)}` : '';
   process.stderr.write(
-    `${elapsed()} ${c.image.padEnd(18)} ${c.producer.padEnd(8)} ${c.generator.padEnd(19)} ${c.accept} C=${String(c.connections).padEnd(3)} ` +
+    `${elapsed()} ${c.image.padEnd(18)} ${c.producer.padEnd(8)} ${(c.round ? `${c.generator} ${c.round}` : c.generator).padEnd(19)} ${c.accept} C=${String(c.connections).padEnd(3)} ` +
       `${c.okPerSec.toFixed(2)}/s (n=${c.ok}, ${(c.elapsedMs / 1000).toFixed(1)} s)${p}${f}\n`,
   );
 }

@@ -1,7 +1,7 @@
 // The suite's RESULTS.md section rendered from a hand-made run: tables, verdicts, missing parts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixtureRun } from './suite-run-fixture.ts';
+import { fixtureRun, rate } from './suite-run-fixture.ts';
 import { BEGIN, END, renderSuiteSection } from './suite-markdown.ts';
 import { formatRate } from './suite-markdown-format.ts';
 
@@ -25,6 +25,23 @@ test("the versus table gives each server's C=4 rate and its ratio to the old ser
   assert.ok(md.includes('| **512×512 noise PNG** | 64.0 | 40.0 | 80.0 | 40.0 | 1.25× | 200 | 40.0 | 3.13× | 6.25× | ≥ 2.5× |'), md);
   // Few answers are shown with their count; an image without a target has none.
   assert.ok(md.includes('| 1920×1200 baseline photo | 5.00 (n=7) | 40.0 | — | — | — | 45.0 | 40.0 | 9.00× | 10.00× | — |'), md);
+});
+
+test('over several rounds the versus table gives medians, and the ratio with the range of the rounds', () => {
+  const run = fixtureRun();
+  run.cells.push(
+    rate('small', 'old', 4, 250, { generator: 'versus round', round: 2, ok: 12 }),
+    rate('small', 'this', 4, 450, { generator: 'versus round', round: 2, p99Ms: 60 }),
+    rate('small', 'old', 4, 160, { generator: 'versus round', round: 3 }),
+    rate('small', 'this', 4, 300, { generator: 'versus round', round: 3, p99Ms: 50 }),
+  );
+  const md = renderSuiteSection(run);
+  // old: median of 200, 250, 160 (one round with 12 answers); this: 400, 450, 300, p99 40, 60, 50;
+  // ratios 2, 1.8, 1.875. The baseline ran once.
+  assert.ok(md.includes('| **225×225 JPEG** | 200 (n=1000/12/800) | 40.0 | 120 | 40.0 | 0.60× | 400 | 50.0 | 1.88× (1.80–2.00) | 3.00× | ≥ 1.6× |'), md);
+  assert.match(md, /The bold images ran in 3 rounds, each round the old service, then before, then this branch, back to back/);
+  // One round: no word of rounds.
+  assert.doesNotMatch(renderSuiteSection(fixtureRun()), /ran in \d+ rounds/);
 });
 
 test('the cross-check and overload tables carry the differences and the goodput ratios', () => {

@@ -1,10 +1,23 @@
 // Writes the suite's part of bench/RESULTS.md: how it was measured, the images, the tables
 // (versus the old service, versus the decode-only ceiling, wrk cross-check, overload) and the
 // verdict on each target, between markers so the micro-benchmark section stays untouched.
-import { crossChecks, bestRate, cellOf, decodeOverOld, versusDecode, versusOld, DECODE_TARGETS, VERSUS_CONNECTIONS, VERSUS_TARGETS } from './suite-summary.ts';
+import {
+  crossChecks,
+  bestRate,
+  cellOf,
+  decodeOverOld,
+  median,
+  versusDecode,
+  versusOld,
+  versusOldRatios,
+  versusRounds,
+  DECODE_TARGETS,
+  VERSUS_CONNECTIONS,
+  VERSUS_TARGETS,
+} from './suite-summary.ts';
 import { formatRate, ms, rateOf, table, times } from './suite-markdown-format.ts';
 import { overloadSection, targetsSection } from './suite-markdown-overload.ts';
-import type { Producer, SubjectId, SubjectInfo, SuiteRun } from './suite-types.ts';
+import type { Producer, RateCell, SubjectId, SubjectInfo, SuiteRun } from './suite-types.ts';
 
 export const BEGIN = '<!-- suite:begin -->';
 export const END = '<!-- suite:end -->';
@@ -69,8 +82,14 @@ export function renderSuiteSection(run: SuiteRun): string {
   if (!old) {
     lines.push(`Not measured: ${run.subjects.find((s) => s.id === 'old')?.missing ?? 'disabled'}.`, '');
   } else {
+    const rounds = Math.max(1, ...run.cells.map((c) => c.round ?? 1));
     lines.push(
       `C=${VERSUS_CONNECTIONS}, same CPU, same images, same load generator. p99 in ms. ` +
+        (rounds > 1
+          ? `The bold images ran in ${rounds} rounds, each round the old service, then before, then this branch, back to back: ` +
+            "req/s and p99 are the medians over the rounds, and × old is the median of the rounds' own ratios, with their range in brackets " +
+            '(this machine drifts by several per cent within minutes, so one pair of runs can mislead). The other images ran once. '
+          : '') +
         '"decode-only ÷ old" is sharp\'s decode alone (best C) over the old service: the most any server that decodes with sharp can reach.',
       '',
     );
@@ -82,11 +101,11 @@ export function renderSuiteSection(run: SuiteRun): string {
         header,
         header.map((_, k) => (k === 0 ? 'l' : 'r')),
         run.images.map((i) => {
-          const oldCell = cellOf(run, i.id, 'old', VERSUS_CONNECTIONS);
-          const cells = [i.target ? `**${i.label}**` : i.label, rateOf(oldCell), ms(oldCell?.p99Ms)];
+          const oldRounds = [...versusRounds(run, i.id, 'old').values()];
+          const cells = [i.target ? `**${i.label}**` : i.label, medianRateOf(oldRounds), medianP99(oldRounds)];
           for (const s of servers) {
-            const c = cellOf(run, i.id, s.id, VERSUS_CONNECTIONS);
-            cells.push(rateOf(c), ms(c?.p99Ms), times(versusOld(run, i.id, s.id)));
+            const mine = [...versusRounds(run, i.id, s.id).values()];
+            cells.push(medianRateOf(mine), medianP99(mine), timesWithRange(versusOld(run, i.id, s.id), versusOldRatios(run, i.id, s.id)));
           }
           cells.push(times(decodeOverOld(run, i.id)), i.target ? `≥ ${VERSUS_TARGETS[i.klass]}×` : '—');
           return cells;
@@ -195,6 +214,23 @@ export function renderSuiteSection(run: SuiteRun): string {
   if (run.notMeasured.length > 0) lines.push('', '### Not measured in this run', '', ...run.notMeasured.map((n) => `- ${n}`));
   lines.push(END);
   return lines.join('\n');
+}
+
+/** The median rate of a cell's rounds; with each round's answer count when one had too few to trust alone. */
+function medianRateOf(rounds: RateCell[]): string {
+  if (rounds.length <= 1) return rateOf(rounds[0]);
+  const rate = formatRate(median(rounds.map((c) => c.okPerSec)));
+  return rounds.some((c) => c.ok < 20) ? `${rate} (n=${rounds.map((c) => c.ok).join('/')})` : rate;
+}
+
+function medianP99(rounds: RateCell[]): string {
+  return ms(median(rounds.map((c) => c.p99Ms).filter((p): p is number => p !== null)));
+}
+
+/** "2.44×", or "2.44× (2.38–2.51)" over several rounds. */
+function timesWithRange(value: number | null, ratios: number[]): string {
+  if (ratios.length <= 1) return times(value);
+  return `${times(value)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
 
 /** `existing` with the text between the markers replaced (markers appended when absent). */

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { barChart, renderChart } from '../client/report/report-chart.ts';
-import { bestRate, cellOf, goodputRatio, VERSUS_CONNECTIONS } from './suite-summary.ts';
+import { bestRate, goodputRatio, versusRate, VERSUS_CONNECTIONS } from './suite-summary.ts';
 import type { SubjectId, SuiteRun } from './suite-types.ts';
 
 const COLOUR: Readonly<Record<SubjectId | 'decode', string>> = { decode: '#7f7f7f', old: '#ff7f0e', baseline: '#d62728', this: '#1f77b4' };
@@ -23,7 +23,7 @@ export async function writeSuitePlots(run: SuiteRun, dir: string): Promise<strin
     { label: 'decode only (sharp, best C)', values: run.images.map((i) => bestRate(run, i.id, 'decode') ?? 0) },
     ...measured.map((s) => ({
       label: `${s.label}, C=${VERSUS_CONNECTIONS}`,
-      values: run.images.map((i) => cellOf(run, i.id, s.id, VERSUS_CONNECTIONS)?.okPerSec ?? 0),
+      values: run.images.map((i) => versusRate(run, i.id, s.id) ?? 0),
     })),
   ];
   const throughputConfig = barChart('JSON requests per second (2xx), one CPU, log scale', 'req/s', throughputBars, labels);

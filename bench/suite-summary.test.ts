@@ -1,14 +1,65 @@
 // Ratios and verdicts of the suite, on a hand-made run whose figures are worked out by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixtureRun } from './suite-run-fixture.ts';
-import { bestRate, closedLoopMax, crossChecks, goodputRatio, judge, targetRows, versusDecode, versusOld } from './suite-summary.ts';
+import { fixtureRun, rate } from './suite-run-fixture.ts';
+import {
+  bestRate,
+  closedLoopMax,
+  crossChecks,
+  decodeOverOld,
+  goodputRatio,
+  judge,
+  median,
+  targetRows,
+  versusDecode,
+  versusOld,
+  versusOldRatios,
+  versusRate,
+} from './suite-summary.ts';
+import type { SuiteRun } from './suite-types.ts';
 
 test('versus the old service compares the C=4 JSON rates: 200 ÷ 64 and 80 ÷ 64 for the noise PNG', () => {
   const run = fixtureRun();
   assert.equal(versusOld(run, 'noise', 'this'), 200 / 64);
   assert.equal(versusOld(run, 'noise', 'baseline'), 80 / 64);
   assert.equal(versusOld(run, 'small', 'baseline'), 0.6);
+});
+
+/** The fixture with two more rounds for the 225² JPEG: old 250 then 160, this 450 then 300. */
+function withRounds(): SuiteRun {
+  const run = fixtureRun();
+  run.cells.push(
+    rate('small', 'old', 4, 250, { generator: 'versus round', round: 2 }),
+    rate('small', 'this', 4, 450, { generator: 'versus round', round: 2 }),
+    rate('small', 'old', 4, 160, { generator: 'versus round', round: 3 }),
+    rate('small', 'this', 4, 300, { generator: 'versus round', round: 3 }),
+    // A round the old service did not finish pairs with nothing.
+    rate('small', 'this', 4, 999, { generator: 'versus round', round: 4 }),
+  );
+  return run;
+}
+
+test("over several rounds, versus the old service is the median of the rounds' own ratios, not a ratio of medians", () => {
+  const run = withRounds();
+  // Round by round: 400 ÷ 200, 450 ÷ 250, 300 ÷ 160; round 4 has no old-service run.
+  assert.deepEqual(versusOldRatios(run, 'small', 'this'), [2, 1.8, 1.875]);
+  assert.equal(versusOld(run, 'small', 'this'), 1.875);
+  // The medians of the rates would say 400 ÷ 200 = 2.
+  assert.equal(versusRate(run, 'small', 'old'), 200);
+  assert.equal(versusRate(run, 'small', 'this'), (400 + 450) / 2);
+  assert.equal(decodeOverOld(run, 'small'), 600 / 200);
+  // A server with one round keeps its single ratio.
+  assert.deepEqual(versusOldRatios(run, 'small', 'baseline'), [0.6]);
+});
+
+test('the extra rounds are not rates of their own for the best-rate ratios', () => {
+  assert.equal(bestRate(withRounds(), 'small', 'this'), 400);
+});
+
+test('the median of an even count is the mean of the middle two, and of nothing is null', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([]), null);
 });
 
 test('a server not measured on an image has no ratio rather than zero', () => {

@@ -42,14 +42,55 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
   return a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
 }
 
-/** A server's JSON req/s at VERSUS_CONNECTIONS over the old service's, for one image. */
-export function versusOld(run: SuiteRun, image: string, subject: SubjectId): number | null {
-  return ratio(cellOf(run, image, subject, VERSUS_CONNECTIONS)?.okPerSec, cellOf(run, image, 'old', VERSUS_CONNECTIONS)?.okPerSec);
+/** The middle value (the mean of the middle two for an even count), null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** The decode-only ceiling over the old service's C=4 rate: the most a server decoding with sharp can reach. */
+/**
+ * A producer's JSON cells at VERSUS_CONNECTIONS for one image, by round: round 1 is the suite's
+ * own cell, rounds 2, 3, … the "versus round" cells run after it.
+ */
+export function versusRounds(run: SuiteRun, image: string, producer: Producer): Map<number, RateCell> {
+  const rounds = new Map<number, RateCell>();
+  const first = cellOf(run, image, producer, VERSUS_CONNECTIONS);
+  if (first) rounds.set(1, first);
+  for (const c of run.cells) {
+    if (c.generator === 'versus round' && c.image === image && c.producer === producer && c.connections === VERSUS_CONNECTIONS && c.accept === 'json') {
+      rounds.set(c.round ?? 2, c);
+    }
+  }
+  return rounds;
+}
+
+/** Median of a producer's C=VERSUS_CONNECTIONS JSON rates over the rounds, null when none ran. */
+export function versusRate(run: SuiteRun, image: string, producer: Producer): number | null {
+  return median([...versusRounds(run, image, producer).values()].map((c) => c.okPerSec));
+}
+
+/**
+ * A server's JSON req/s at VERSUS_CONNECTIONS over the old service's, one ratio per round both
+ * ran in (the two measured back to back), in round order.
+ */
+export function versusOldRatios(run: SuiteRun, image: string, subject: SubjectId): number[] {
+  const old = versusRounds(run, image, 'old');
+  return [...versusRounds(run, image, subject)]
+    .sort(([a], [b]) => a - b)
+    .map(([round, cell]) => ratio(cell.okPerSec, old.get(round)?.okPerSec))
+    .filter((r): r is number => r !== null);
+}
+
+/** A server's JSON req/s at VERSUS_CONNECTIONS over the old service's, for one image: the median of the rounds' ratios. */
+export function versusOld(run: SuiteRun, image: string, subject: SubjectId): number | null {
+  return median(versusOldRatios(run, image, subject));
+}
+
+/** The decode-only ceiling over the old service's C=4 rate (its median over the rounds): the most a server decoding with sharp can reach. */
 export function decodeOverOld(run: SuiteRun, image: string): number | null {
-  return ratio(bestRate(run, image, 'decode'), cellOf(run, image, 'old', VERSUS_CONNECTIONS)?.okPerSec);
+  return ratio(bestRate(run, image, 'decode'), versusRate(run, image, 'old'));
 }
 
 /** A server's best JSON req/s over the best decode-only rate, for one image. */

@@ -48,8 +48,13 @@ export interface RateCell {
   producer: Producer;
   connections: number;
   accept: 'json' | 'png';
-  /** "client bench repeat": the cross-checked cell run again right after wrk. */
-  generator: 'client bench' | 'client bench repeat' | 'wrk' | 'decode';
+  /**
+   * "client bench repeat": the cross-checked cell run again right after wrk. "versus round": a
+   * further round of the comparison with the old service (see `round`).
+   */
+  generator: 'client bench' | 'client bench repeat' | 'versus round' | 'wrk' | 'decode';
+  /** Which round of the comparison with the old service a "versus round" cell belongs to (2, 3, …). */
+  round?: number;
   /** 2xx responses (decodes for `decode`) per second over the measured window. */
   okPerSec: number;
   ok: number;
