@@ -107,22 +107,48 @@ test('a render over kept static layers gives the same PNG, pixel for pixel, as o
       );
     forgetStaticLayers();
     await render(first);
+    await render(first);
     const before = staticLayerCounts();
     const reused = await render(second);
-    assert.equal(staticLayerCounts().hits, before.hits + 1, 'the second render reused the kept layers');
+    assert.equal(staticLayerCounts().hits, before.hits + 1, 'the third render reused the kept layers');
     forgetStaticLayers();
     const whole = await render(second);
-    assert.equal(staticLayerCounts().misses, before.misses + 1, 'the third render drew everything');
+    assert.equal(staticLayerCounts().misses, before.misses + 1, 'the render after forgetting drew everything');
     const a = await sharp(reused).raw().toBuffer();
     const b = await sharp(whole).raw().toBuffer();
     assert.ok(a.equals(b), `${chartOptions.type}/${chartOptions.scale}: reused and whole renders differ`);
   }
 });
 
+test('a chart drawn once keeps nothing; the second render with the same axes keeps its layers, and the third reuses them', async () => {
+  const render = (counts: number[]) => renderChartPng(chartConfig([['red', counts]], options, 'kept'), 640, 320);
+  forgetStaticLayers();
+  const before = staticLayerCounts();
+  await render(ramp(1000));
+  assert.deepEqual([staticLayerCounts().kept, staticLayerCounts().misses], [0, before.misses + 1], 'first render: drawn whole, nothing kept');
+  await render(ramp(999));
+  assert.deepEqual([staticLayerCounts().kept, staticLayerCounts().misses], [1, before.misses + 2], 'second render: drawn whole, layers kept');
+  await render(ramp(998));
+  assert.deepEqual([staticLayerCounts().kept, staticLayerCounts().hits], [1, before.hits + 1], 'third render: layers reused');
+});
+
+test('remembers a bounded number of charts drawn once', async () => {
+  forgetStaticLayers();
+  const render = (title: string) => renderChartPng(chartConfig([['red', ramp(1000)]], options, title), 640, 320);
+  await render('first');
+  // Enough other charts to push the first out of memory: its next render is its first again.
+  for (let i = 0; i < 40; i++) await render(`other ${i}`);
+  await render('first');
+  assert.equal(staticLayerCounts().kept, 0, 'the first chart was forgotten, so its second render kept nothing');
+  await render('first');
+  assert.equal(staticLayerCounts().kept, 1);
+});
+
 test('a new title, legend or y range draws the static layers again instead of reusing stale ones', async () => {
   const counts = ramp(1000);
   const render = (series: Array<[string, number[]]>, title: string) => renderChartPng(chartConfig(series, options, title), 640, 320);
   forgetStaticLayers();
+  await render([['red', counts]], 'one');
   const base = await render([['red', counts]], 'one');
   const changes: Array<[string, Array<[string, number[]]>, string]> = [
     ['title', [['red', counts]], 'two'],
@@ -141,7 +167,8 @@ test(`keeps at most ${STATIC_LAYER_BUDGET_BYTES / 2 ** 20} MiB of static layers,
   forgetStaticLayers();
   for (let i = 0; i < 12; i++) {
     const width = 600 + i * 10;
-    await renderChartPng(chartConfig([['luma', ramp(40)]], { ...options, width, height: 450 }, 'budget'), width, 450);
+    // Twice: a chart's layers are kept from its second render.
+    for (let twice = 0; twice < 2; twice++) await renderChartPng(chartConfig([['luma', ramp(40)]], { ...options, width, height: 450 }, 'budget'), width, 450);
     assert.ok(staticLayerCounts().keptBytes <= STATIC_LAYER_BUDGET_BYTES, `${staticLayerCounts().keptBytes} bytes kept`);
   }
   assert.ok(staticLayerCounts().kept >= 2, 'layers were kept at all');
@@ -163,6 +190,7 @@ test("the clip spelled out in the configuration is chart.js's own default, and d
     const chartJs = await renderChartPng(defaultClip(), 640, 320);
     await renderChartPng(defaultClip(), 640, 320);
     assert.deepEqual([staticLayerCounts().hits, staticLayerCounts().misses], [before.hits, before.misses], 'neither kept nor reused');
+    await renderChartPng(chartConfig(series, chartOptions, 'clip'), 640, 320);
     await renderChartPng(chartConfig(series, chartOptions, 'clip'), 640, 320);
     const reused = await renderChartPng(chartConfig(series, chartOptions, 'clip'), 640, 320);
     assert.equal(staticLayerCounts().hits, before.hits + 1, 'the last render reused the kept layers');

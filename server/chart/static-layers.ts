@@ -2,13 +2,17 @@
 // across renders. They depend only on the chart's size, type, titles, legend entries and the
 // axes' ranges and ticks, not on the data lines; text layout and grid strokes cost about half
 // of a default chart's drawing. So the first render with a given set of those facts is drawn
-// whole by chart.js and its static layers are kept; a later render with the same facts copies
-// them back and draws only the datasets. The kept layers are bounded in bytes per thread.
+// whole by chart.js; the second is drawn whole too and its static layers are kept; later
+// renders with the same facts copy them back and draw only the datasets. Most charts are drawn
+// once (the title names the upload), and copying their layers aside would cost more than a
+// fifth of their drawing for nothing. The kept layers are bounded in bytes per thread.
 import { createCanvas, type Canvas } from 'canvas';
 import type { Chart, Plugin } from 'chart.js';
 
 /** Bytes of kept static layers per thread (an 800×400 chart's layers take 1.22 MiB). */
 export const STATIC_LAYER_BUDGET_BYTES = 8 * 1024 * 1024;
+/** Keys of charts drawn once, remembered so a second render with the same facts keeps its layers. */
+const SEEN_ONCE_LIMIT = 32;
 
 type AnyChart = Chart<'line' | 'bar', unknown, unknown>;
 
@@ -21,6 +25,8 @@ interface KeptLayers {
 // recently used.
 const kept = new Map<string, KeptLayers>();
 let keptBytes = 0;
+// Keys drawn once and not kept, oldest first.
+const seenOnce = new Set<string>();
 // The key of a render that missed, waiting for its static layers to be drawn and copied.
 const pending = new WeakMap<object, string>();
 const counters = { hits: 0, misses: 0 };
@@ -85,7 +91,12 @@ export const staticLayers: Plugin<'line' | 'bar'> = {
     const { ctx } = chart;
     if (!found) {
       counters.misses++;
-      pending.set(chart, key);
+      if (seenOnce.delete(key)) {
+        pending.set(chart, key);
+      } else {
+        seenOnce.add(key);
+        if (seenOnce.size > SEEN_ONCE_LIMIT) seenOnce.delete(seenOnce.values().next().value!);
+      }
       whiteBackground(chart);
       return;
     }
@@ -160,8 +171,9 @@ export function staticLayerCounts(): { hits: number; misses: number; kept: numbe
   return { ...counters, kept: kept.size, keptBytes };
 }
 
-/** Drops every kept static layer (the next render of each chart draws it whole). */
+/** Drops every kept static layer and every remembered key (as if no chart had been drawn). */
 export function forgetStaticLayers(): void {
   kept.clear();
   keptBytes = 0;
+  seenOnce.clear();
 }
