@@ -211,7 +211,7 @@ async function main(): Promise<void> {
       for (const [subject] of order) {
         for (const load of ['wrk-c100', 'open-1000'] as const) {
           if (load === 'wrk-c100' && wrk === null) continue;
-          const cell = await measureOverload({ subject, image: noise, load, durationMs: overloadDurationMs, warmupMs, log });
+          const cell = await measureOverload({ subject, image: noise, load, durationMs: overloadDurationMs, warmupMs, closedDurationMs: durationMs, log });
           overload.push(cell);
           printOverload(cell, subject.info.label);
         }

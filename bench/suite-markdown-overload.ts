@@ -1,6 +1,6 @@
 // The overload and targets parts of the suite's RESULTS.md section: goodput, refusals, 2xx
 // latency, /healthz and peak RSS per load and server, then every target met or missed.
-import { closedLoopMax, formatValue, goodputRatio, targetRows, VERSUS_CONNECTIONS, type TargetRow } from './suite-summary.ts';
+import { closedLoopMax, formatValue, goodputAtTheTime, goodputRatio, targetRows, VERSUS_CONNECTIONS, type TargetRow } from './suite-summary.ts';
 import { failures, formatRate, mib, ms, table, times } from './suite-markdown-format.ts';
 import type { OverloadCell, OverloadLoad, Producer, SubjectInfo, SuiteRun } from './suite-types.ts';
 
@@ -19,7 +19,9 @@ export function overloadSection(run: SuiteRun, labelOf: (p: Producer) => string,
       "- **open 1000/s**: `client bench --rate 1000 -c 100` (open model, wrk2's -R: 1000 requests due per second whatever happens, latency counted from each request's due time). " +
         'Requests still unanswered 5 s after the window are abandoned (the server is stopped), and counted.',
       '',
-      "2xx/s is counted over the load window and divided by the closed-loop maximum: the same server's best JSON rate for the same image in the cells above. " +
+      "2xx/s is counted over the load window and divided by the closed-loop maximum: the same server's best JSON rate for the same image in the cells above (the targets' measure). " +
+        `"C=${VERSUS_CONNECTIONS} just before" is a closed-model run of the same server right before the load (${e.durationMs / 1000} s): its capacity at that moment, ` +
+        'so "÷ that" shows what the overload itself costs, apart from how the machine drifted since the cells above. ' +
         '`/healthz` is probed alongside at 20/s (open model, one connection, on the admin listener where the server announces one).',
       '',
     );
@@ -29,6 +31,8 @@ export function overloadSection(run: SuiteRun, labelOf: (p: Producer) => string,
       '2xx/s',
       'closed-loop max',
       '÷ max',
+      `C=${VERSUS_CONNECTIONS} just before`,
+      '÷ that',
       '503s',
       'other failures',
       'p50 of 2xx',
@@ -89,6 +93,8 @@ function overloadRow(run: SuiteRun, o: OverloadCell, label: string): string[] {
     formatRate(o.okPerSec),
     formatRate(max),
     times(goodputRatio(run, o.producer, o.load)),
+    formatRate(o.closedBefore),
+    times(goodputAtTheTime(run, o.producer, o.load)),
     String(o.status503),
     failures(o.otherFailures),
     o.p50Ms === null ? '—' : `${ms(o.p50Ms)} ms`,

@@ -48,10 +48,13 @@ test('the cross-check and overload tables carry the differences and the goodput 
   const md = renderSuiteSection(fixtureRun());
   assert.match(md, /\| old service \| 512×512 noise PNG \| 4 \| 64\.0 \| 72\.0 \| — \| \+12\.5 % \| — \|/);
   assert.match(md, /\| this branch \(def5678\) \| 512×512 noise PNG \| 4 \| 200 \| 196 \| 204 \| -3\.0 % \| \+2\.0 % \|/);
-  assert.match(md, /\| wrk -c100 \| this branch \(def5678\) \| 190 \| 200 \| 0\.95× \| 100 \| 0 \| 900 ms \| 1500 ms \| 20\.0 \(30\.0\) ms \| 300 MiB \|/);
   assert.match(
     md,
-    /\| wrk -c100 \| before \(abc1234\) \| 8\.00 \| 80\.0 \| 0\.10× \| 100 \| 0 \| 900 ms \| 1500 ms \| 1030 \(1100\) ms, 10 failed \| 310 MiB \|/,
+    /\| wrk -c100 \| this branch \(def5678\) \| 190 \| 200 \| 0\.95× \| 250 \| 0\.76× \| 100 \| 0 \| 900 ms \| 1500 ms \| 20\.0 \(30\.0\) ms \| 300 MiB \|/,
+  );
+  assert.match(
+    md,
+    /\| wrk -c100 \| before \(abc1234\) \| 8\.00 \| 80\.0 \| 0\.10× \| 250 \| 0\.03× \| 100 \| 0 \| 900 ms \| 1500 ms \| 1030 \(1100\) ms, 10 failed \| 310 MiB \|/,
   );
   assert.match(md, /wrk -c100, old service: no \/healthz \(the old service has no probe route\)\./);
 });

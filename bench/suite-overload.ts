@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { runBench, type BenchOptions } from '../client/bench/run-bench.ts';
 import type { BenchResult } from '../client/bench/bench-result.ts';
+import { closedCell } from './suite-cells.ts';
 import { peakRssMiB, type Child } from './suite-processes.ts';
+import { VERSUS_CONNECTIONS } from './suite-summary.ts';
 import type { Subject } from './suite-subjects.ts';
 import { failuresOf, type HealthzProbe, type OverloadCell, type OverloadLoad, type SuiteImageInfo } from './suite-types.ts';
 import { runWrk, wrkCommand } from './suite-wrk.ts';
@@ -53,6 +55,8 @@ export interface OverloadPlan {
   load: OverloadLoad;
   durationMs: number;
   warmupMs: number;
+  /** Length of the closed-model run just before the load (0: none). */
+  closedDurationMs: number;
   log: (line: string) => void;
 }
 
@@ -64,14 +68,18 @@ export async function measureOverload(plan: OverloadPlan): Promise<OverloadCell>
     const url = `${child.url}/process-image`;
     const upload = { name: image.file.split('/').pop()!, bytes: readFileSync(image.file) };
     if (plan.warmupMs > 0) {
-      await runBench({ ...baseOptions(url), images: [upload], connections: 4, durationMs: plan.warmupMs, rate: null, timeoutMs: 60_000 });
+      await runBench({ ...baseOptions(url), images: [upload], connections: VERSUS_CONNECTIONS, durationMs: plan.warmupMs, rate: null, timeoutMs: 60_000 });
     }
+    const closedBefore =
+      plan.closedDurationMs > 0
+        ? (await closedCell(url, image, upload.bytes, subject.info.id, VERSUS_CONNECTIONS, 'json', plan.closedDurationMs, 0)).okPerSec
+        : null;
     const healthzUrl = subject.healthzUrl(child);
     const probe =
       healthzUrl === null ? Promise.resolve(null) : runBench({ ...baseOptions(healthzUrl), connections: 1, durationMs, rate: PROBE_RATE, timeoutMs: 10_000 });
     log(`overload ${load} on ${subject.info.label}: ${durationMs / 1000} s${healthzUrl ? `, ${healthzUrl} at ${PROBE_RATE}/s alongside` : ''}`);
 
-    let cell: Omit<OverloadCell, 'healthz' | 'healthzNote' | 'peakRssMiB'>;
+    let cell: Omit<OverloadCell, 'healthz' | 'healthzNote' | 'peakRssMiB' | 'closedBefore'>;
     let peak: number | null = null;
     if (load === 'wrk-c100') {
       const run = { url, image: image.file, threads: 2, connections: OVERLOAD_CONNECTIONS, durationS: durationMs / 1000, timeoutS: 60, statuses: true };
@@ -131,6 +139,7 @@ export async function measureOverload(plan: OverloadPlan): Promise<OverloadCell>
     const healthz = await probe;
     return {
       ...cell,
+      closedBefore,
       healthz: healthz === null ? null : healthzOf(healthz),
       healthzNote: healthz === null ? 'no /healthz (the old service has no probe route)' : null,
       peakRssMiB: peak,

@@ -47,6 +47,7 @@ export function overload(producer: OverloadCell['producer'], load: OverloadCell[
     otherFailures: {},
     p50Ms: 900,
     p99Ms: 1500,
+    closedBefore: 250,
     latencyNote: null,
     healthz: { p99Ms: 20, maxMs: 30, ok: 300, failed: 0 },
     healthzNote: null,

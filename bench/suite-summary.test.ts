@@ -7,6 +7,7 @@ import {
   closedLoopMax,
   crossChecks,
   decodeOverOld,
+  goodputAtTheTime,
   goodputRatio,
   judge,
   median,
@@ -80,6 +81,13 @@ test('goodput divides the overload 2xx/s by the best closed-loop JSON rate for t
   assert.equal(goodputRatio(run, 'this', 'wrk-c100'), 0.95);
   assert.equal(goodputRatio(run, 'baseline', 'open-1000'), 0.5);
   assert.equal(goodputRatio(run, 'old', 'open-1000'), null);
+});
+
+test("goodput at the time divides the overload 2xx/s by the same server's closed-model rate just before the load", () => {
+  const run = fixtureRun();
+  assert.equal(goodputAtTheTime(run, 'this', 'wrk-c100'), 190 / 250);
+  run.overload.find((o) => o.producer === 'this' && o.load === 'wrk-c100')!.closedBefore = null;
+  assert.equal(goodputAtTheTime(run, 'this', 'wrk-c100'), null);
 });
 
 test('the cross-check compares wrk with the mean of the client bench runs around it, and gives their spread', () => {

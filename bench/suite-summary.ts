@@ -112,6 +112,12 @@ export function goodputRatio(run: SuiteRun, subject: SubjectId, load: OverloadLo
   return ratio(overloadCell(run, subject, load)?.okPerSec, closedLoopMax(run, subject));
 }
 
+/** 2xx/s under the load over the same server's closed-model rate just before it. */
+export function goodputAtTheTime(run: SuiteRun, subject: SubjectId, load: OverloadLoad): number | null {
+  const cell = overloadCell(run, subject, load);
+  return ratio(cell?.okPerSec, cell?.closedBefore);
+}
+
 /** One wrk-versus-client-bench comparison: client bench, wrk, client bench again, back to back. */
 export interface CrossCheck {
   producer: Producer;

@@ -95,6 +95,12 @@ export interface OverloadCell {
   otherFailures: Record<string, number>;
   p50Ms: number | null;
   p99Ms: number | null;
+  /**
+   * 2xx/s of a closed-model JSON run at C=4 on the same server just before the load: its
+   * capacity at that moment, which tells the overload's own cost from the machine's drift since
+   * the cells the closed-loop maximum comes from. Null when not measured.
+   */
+  closedBefore: number | null;
   /** How the 2xx latencies were timed where that is not plain, or why they are missing. */
   latencyNote: string | null;
   /** null: not probed (see healthzNote). */
