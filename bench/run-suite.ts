@@ -6,7 +6,8 @@
 // The load generator (this process, wrk) runs on CPU 0 and the measured processes on the
 // others (taskset). `tsx bench/run-suite.ts --render RUN.json` re-renders a saved run.
 // Env: BENCH_DURATION (5s), BENCH_WARMUP (1s), BENCH_OVERLOAD_DURATION (15s; 0 skips the
-// overload cells), BENCH_VERSUS_ROUNDS (3: rounds of the C=4 comparison with the old service for
+// overload cells), BENCH_SERVER_WARMUP (10s: load on each freshly started server before it is
+// measured), BENCH_VERSUS_ROUNDS (3: rounds of the C=4 comparison with the old service for
 // each class's target image), BENCH_IMAGES (default set; "all" or a comma list), BENCH_BASELINE,
 // BENCH_OLD_SERVICE=0, BENCH_PYTHON, BENCH_SERVER_ENV, BENCH_WRITE=0 (print only).
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { cpus as osCpus, availableParallelism, loadavg, release, tmpdir, totalme
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { parseDuration } from '../client/bench/parse-duration.ts';
-import { closedCell, printCell, printOverload } from './suite-cells.ts';
+import { closedCell, printCell, printOverload, warmUp } from './suite-cells.ts';
 import { fetchPhotos, prepareSuiteImages, selectImageIds } from './suite-images.ts';
 import { measureOverload } from './suite-overload.ts';
 import { renderSuiteSection, replaceSuiteSection } from './suite-markdown.ts';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const began = Date.now();
   const durationMs = parseDuration(process.env.BENCH_DURATION ?? '5s', 'BENCH_DURATION');
   const warmupMs = parseDuration(process.env.BENCH_WARMUP ?? '1s', 'BENCH_WARMUP');
+  const serverWarmupMs = parseDuration(process.env.BENCH_SERVER_WARMUP ?? '10s', 'BENCH_SERVER_WARMUP');
   const overloadDurationMs = parseDuration(process.env.BENCH_OVERLOAD_DURATION ?? '15s', 'BENCH_OVERLOAD_DURATION');
   const versusRounds = versusRoundCount(process.env.BENCH_VERSUS_ROUNDS);
   const imageIds = selectImageIds(process.env.BENCH_IMAGES);
@@ -128,6 +130,13 @@ async function main(): Promise<void> {
     // shared machine falls on every server alike.
     const order = (['old', 'baseline', 'this'] as const).map((id) => [...running].find(([s]) => s.info.id === id)).filter((e) => e !== undefined);
     const connectionCounts = [...new Set([1, VERSUS_CONNECTIONS, 4 * concurrency])].sort((a, b) => a - b);
+    if (images[0] && serverWarmupMs > 0) {
+      const first = images[0];
+      for (const [subject, child] of order) {
+        log(`warming up ${subject.info.label}: ${serverWarmupMs / 1000} s at C=4 with ${first.label}`);
+        await warmUp(`${child.url}/process-image`, first, readFileSync(first.file), serverWarmupMs);
+      }
+    }
     const measure = async (url: string, image: SuiteImageInfo, bytes: Buffer, producer: Producer, connections: number, accept: 'json' | 'png') => {
       const cell = await closedCell(url, image, bytes, producer, connections, accept, durationMs, warmupMs);
       cells.push(cell);
@@ -211,7 +220,15 @@ async function main(): Promise<void> {
       for (const [subject] of order) {
         for (const load of ['wrk-c100', 'open-1000'] as const) {
           if (load === 'wrk-c100' && wrk === null) continue;
-          const cell = await measureOverload({ subject, image: noise, load, durationMs: overloadDurationMs, warmupMs, closedDurationMs: durationMs, log });
+          const cell = await measureOverload({
+            subject,
+            image: noise,
+            load,
+            durationMs: overloadDurationMs,
+            warmupMs: Math.max(warmupMs, serverWarmupMs),
+            closedDurationMs: durationMs,
+            log,
+          });
           overload.push(cell);
           printOverload(cell, subject.info.label);
         }
@@ -240,6 +257,7 @@ async function main(): Promise<void> {
       concurrency,
       durationMs,
       warmupMs,
+      serverWarmupMs,
       overloadDurationMs,
       loadAverage: { start: loadAtStart, end: loadavg()[0]! },
       busyAtStart,

@@ -43,6 +43,30 @@ export async function closedCell(
   return rateCellOf(await runBench({ ...options, durationMs: measuredMs }), image.id, producer, accept);
 }
 
+/**
+ * Load at C=4 with `image` for `ms` on a freshly started server, unmeasured: V8 compiles the
+ * request path's hot functions and the server's pools and heap grow over the first seconds of
+ * load, and a fresh server serves 10–15 % less in its first few seconds than ten seconds on.
+ */
+export async function warmUp(url: string, image: SuiteImageInfo, bytes: Buffer, ms: number): Promise<void> {
+  if (ms <= 0) return;
+  await runBench({
+    url,
+    images: [{ name: image.file.split('/').pop()!, bytes }],
+    accept: 'json',
+    headers: {},
+    connections: 4,
+    durationMs: ms,
+    amount: null,
+    rate: null,
+    warmupMs: 0,
+    timeoutMs: 180_000,
+    shard: { index: 0, count: 1 },
+    untilReadyMs: null,
+    startAt: null,
+  });
+}
+
 /** One progress line per rate cell. */
 export function printCell(c: RateCell): void {
   const p = c.p99Ms === null ? '' : ` p50 ${c.p50Ms?.toFixed(1)} ms p99 ${c.p99Ms.toFixed(1)} ms`;

@@ -14,7 +14,7 @@ export function overloadSection(run: SuiteRun, labelOf: (p: Producer) => string,
   } else {
     lines.push(
       "The old project's own load was `wrk2 -t12 -c100 -d30s -R1000 -s multipart.lua`. Debian has no wrk2, so two loads stand in for it, " +
-        `each for ${e.overloadDurationMs / 1000} s uploading the ${imageLabel(run.overload[0]!.image)} to a freshly started server (after a ${e.warmupMs / 1000} s warm-up at C=${VERSUS_CONNECTIONS}):`,
+        `each for ${e.overloadDurationMs / 1000} s uploading the ${imageLabel(run.overload[0]!.image)} to a freshly started server (after a ${Math.max(e.warmupMs, e.serverWarmupMs ?? 0) / 1000} s warm-up at C=${VERSUS_CONNECTIONS}):`,
       "- **wrk -c100**: Debian's wrk, 100 connections, each re-sending as soon as its answer arrives (closed model: a refused request comes straight back).",
       "- **open 1000/s**: `client bench --rate 1000 -c 100` (open model, wrk2's -R: 1000 requests due per second whatever happens, latency counted from each request's due time). " +
         'Requests still unanswered 5 s after the window are abandoned (the server is stopped), and counted.',

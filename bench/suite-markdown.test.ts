@@ -18,6 +18,8 @@ test('the section sits between the markers and records the command and the machi
   assert.match(md, /Command: `npm run bench`\./);
   assert.match(md, /on 2 CPUs \(Test CPU\), 8\.0 GiB, Linux 6\.1/);
   assert.match(md, /CPUs busy in the second before the suite: 1 %, 2 %;/);
+  assert.match(md, /Each server, once started, is loaded for 10 s at C=4 before its first cell/);
+  assert.match(md, /to a freshly started server \(after a 10 s warm-up at C=4\)/);
 });
 
 test("the versus table gives each server's C=4 rate and its ratio to the old service", () => {

@@ -55,6 +55,9 @@ export function renderSuiteSection(run: SuiteRun): string {
     `Each cell: \`client bench\`'s engine (closed model: C connections, each sending its next request when its answer arrived), ` +
       `multipart field \`file\` to \`/process-image\`, JSON, ${e.warmupMs / 1000} s warm-up, then ${e.durationMs / 1000} s measured ` +
       '(longer, up to 3×, where that gives too few answers to count; requests in flight at the end are waited for). ' +
+      (e.serverWarmupMs
+        ? `Each server, once started, is loaded for ${e.serverWarmupMs / 1000} s at C=${VERSUS_CONNECTIONS} before its first cell: a fresh Node server serves 10–15 % less in its first seconds, until V8 has compiled its hot paths. `
+        : '') +
       'req/s counts 2xx answers over the measured window; `n=` shows how many when fewer than 20.',
     '',
     '### Images',

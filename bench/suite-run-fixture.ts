@@ -78,6 +78,7 @@ export function fixtureRun(): SuiteRun {
       concurrency: 1,
       durationMs: 5000,
       warmupMs: 1000,
+      serverWarmupMs: 10_000,
       overloadDurationMs: 15_000,
       loadAverage: { start: 0.1, end: 1.5 },
       busyAtStart: [1, 2],

@@ -127,6 +127,8 @@ export interface SuiteEnvironment {
   concurrency: number;
   durationMs: number;
   warmupMs: number;
+  /** Load at C=4 on each freshly started server before anything of it is measured (absent in older runs). */
+  serverWarmupMs?: number;
   overloadDurationMs: number;
   /** 1-minute load average when the suite started and ended: other work on the machine skews results. */
   loadAverage: { start: number; end: number };
