@@ -16,14 +16,20 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
-  /** Writes out what is buffered, synchronously (before process.exit). */
-  flush(): void;
+  /**
+   * Resolves once every line logged so far is written, the one being written at the time
+   * included (call before process.exit); after `timeoutMs` (default 2000), writes what is still
+   * buffered synchronously and resolves. Never rejects.
+   */
+  flush(timeoutMs?: number): Promise<void>;
 }
 
 /** Lines buffered while the reader is slow, in bytes, before new lines are dropped. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
 /** The message of access-log lines, the ones written in batches. */
 export const ACCESS_LINE = 'request';
+/** Longest a flush waits for the writes in progress before writing the rest synchronously. */
+const FLUSH_TIMEOUT_MS = 2_000;
 /** Batched lines are written once this many bytes are waiting… */
 const BATCH_BYTES = 4096;
 /** …or this often, so a quiet server's lines appear within a tenth of a second. */
@@ -64,12 +70,34 @@ export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1, batc
     info: (msg, fields) => line('info', msg, fields),
     warn: (msg, fields) => line('warn', msg, fields),
     error: (msg, fields) => line('error', msg, fields),
-    flush: () => {
-      try {
-        destination.flushSync();
-      } catch {
-        // nothing to flush, or stdout is gone
-      }
-    },
+    // Not flushSync alone: a line already handed to an asynchronous write would land after the
+    // synchronous ones, or be lost if the process exits before that write completes.
+    flush: (timeoutMs = FLUSH_TIMEOUT_MS) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          try {
+            destination.flushSync();
+          } catch {
+            // nothing to flush, or stdout is gone
+          }
+          resolve();
+        }, timeoutMs);
+        try {
+          // Called once the write in progress (or one started now) is done; what is still
+          // buffered then goes out synchronously, after it and in order.
+          destination.flush(() => {
+            clearTimeout(timer);
+            try {
+              destination.flushSync();
+            } catch {
+              // nothing to flush, or stdout is gone
+            }
+            resolve();
+          });
+        } catch {
+          clearTimeout(timer);
+          resolve();
+        }
+      }),
   };
 }

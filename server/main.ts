@@ -24,8 +24,7 @@ const { deprioritizeOtherThreads } = await import('./thread-priority.ts');
 const { app, services, close } = createApp(config);
 const { logger, lifecycle } = services;
 const exit = (code: number) => {
-  logger.flush();
-  process.exit(code);
+  void logger.flush().finally(() => process.exit(code));
 };
 
 const server = createHttpServer(app, services);

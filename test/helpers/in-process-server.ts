@@ -42,7 +42,7 @@ function recordingLogger(config: Config, lines: string[]): Logger {
       if (threshold < 0 || LEVELS.indexOf(level) < threshold) return;
       lines.push(JSON.stringify({ level, time: new Date().toISOString(), servedBy: config.podName, ...fields, msg }));
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), flush: () => {} };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), flush: async () => {} };
 }
 
 /**
