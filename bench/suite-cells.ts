@@ -19,21 +19,7 @@ export async function closedCell(
   durationMs: number,
   warmupMs: number,
 ): Promise<RateCell> {
-  const options: BenchOptions = {
-    url,
-    images: [{ name: image.file.split('/').pop()!, bytes }],
-    accept,
-    headers: {},
-    connections,
-    durationMs,
-    amount: null,
-    rate: null,
-    warmupMs: 0,
-    timeoutMs: 180_000,
-    shard: { index: 0, count: 1 },
-    untilReadyMs: null,
-    startAt: null,
-  };
+  const options = closedOptions(url, image, bytes, connections, accept, durationMs);
   let measuredMs = durationMs;
   if (warmupMs > 0) {
     const warm = await runBench({ ...options, durationMs: warmupMs });
@@ -49,14 +35,18 @@ export async function closedCell(
  * load, and a fresh server serves 10–15 % less in its first few seconds than ten seconds on.
  */
 export async function warmUp(url: string, image: SuiteImageInfo, bytes: Buffer, ms: number): Promise<void> {
-  if (ms <= 0) return;
-  await runBench({
+  if (ms > 0) await runBench(closedOptions(url, image, bytes, 4, 'json', ms));
+}
+
+/** `client bench` options for a closed-model run uploading `image` as JSON or PNG requests. */
+function closedOptions(url: string, image: SuiteImageInfo, bytes: Buffer, connections: number, accept: 'json' | 'png', durationMs: number): BenchOptions {
+  return {
     url,
     images: [{ name: image.file.split('/').pop()!, bytes }],
-    accept: 'json',
+    accept,
     headers: {},
-    connections: 4,
-    durationMs: ms,
+    connections,
+    durationMs,
     amount: null,
     rate: null,
     warmupMs: 0,
@@ -64,7 +54,7 @@ export async function warmUp(url: string, image: SuiteImageInfo, bytes: Buffer, 
     shard: { index: 0, count: 1 },
     untilReadyMs: null,
     startAt: null,
-  });
+  };
 }
 
 /** One progress line per rate cell. */

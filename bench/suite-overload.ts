@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { runBench, type BenchOptions } from '../client/bench/run-bench.ts';
 import type { BenchResult } from '../client/bench/bench-result.ts';
-import { closedCell } from './suite-cells.ts';
+import { closedCell, warmUp } from './suite-cells.ts';
 import { peakRssMiB, type Child } from './suite-processes.ts';
 import { VERSUS_CONNECTIONS } from './suite-summary.ts';
 import type { Subject } from './suite-subjects.ts';
@@ -67,9 +67,7 @@ export async function measureOverload(plan: OverloadPlan): Promise<OverloadCell>
   try {
     const url = `${child.url}/process-image`;
     const upload = { name: image.file.split('/').pop()!, bytes: readFileSync(image.file) };
-    if (plan.warmupMs > 0) {
-      await runBench({ ...baseOptions(url), images: [upload], connections: VERSUS_CONNECTIONS, durationMs: plan.warmupMs, rate: null, timeoutMs: 60_000 });
-    }
+    await warmUp(url, image, upload.bytes, plan.warmupMs);
     const closedBefore =
       plan.closedDurationMs > 0
         ? (await closedCell(url, image, upload.bytes, subject.info.id, VERSUS_CONNECTIONS, 'json', plan.closedDurationMs, 0)).okPerSec
