@@ -24,8 +24,11 @@ function errorFor(error: ParserError, headersTimeoutMs: number): ApiError {
   return new ApiError('BAD_REQUEST', `malformed HTTP request: ${reason}`);
 }
 
-/** A 'clientError' listener for the HTTP server. */
-export function answerClientError(metrics: Metrics, logger: Logger, headersTimeoutMs: number) {
+/**
+ * A 'clientError' listener for the HTTP server. `responseStarted(socket)`: whether an answer
+ * on that connection has already sent its headers.
+ */
+export function answerClientError(metrics: Metrics, logger: Logger, headersTimeoutMs: number, responseStarted: (socket: Socket) => boolean) {
   return (error: ParserError, socket: Socket) => {
     // A connection reset or already closed by the client has nobody left to answer.
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -35,10 +38,9 @@ export function answerClientError(metrics: Metrics, logger: Logger, headersTimeo
     const apiError = errorFor(error, headersTimeoutMs);
     metrics.protocolErrors.inc({ code: error.code ?? 'unknown', status: apiError.status });
     logger.info('protocol error', { code: error.code, status: apiError.status, message: apiError.message });
-    // Answer only if no response has started on this connection (Node keeps the one in
-    // progress on the socket; writing a second status line into it would corrupt it).
-    const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (!inProgress?.headersSent) {
+    // Answer only if no response has started on this connection: writing a second status line
+    // into one in progress would corrupt it.
+    if (!responseStarted(socket)) {
       const body = JSON.stringify(errorBody(apiError, ''));
       socket.write(
         `HTTP/1.1 ${apiError.status} ${STATUS_TEXT[apiError.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -2,6 +2,7 @@
 // (which answers 100 only once it will read the body, so a refused client never sends it),
 // and JSON answers for requests the HTTP parser rejects.
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
@@ -26,6 +27,19 @@ export function createHttpServer(app: Hono<AppEnv>, { config, metrics, logger }:
     listener,
   );
   server.on('checkContinue', listener);
-  server.on('clientError', answerClientError(metrics, logger, config.headersTimeoutMs));
+  // The answer in progress on each connection, for the parser errors that arrive meanwhile.
+  const answering = new WeakMap<Socket, http.ServerResponse>();
+  const track = (request: http.IncomingMessage, response: http.ServerResponse) => {
+    answering.set(request.socket, response);
+    response.once('close', () => {
+      if (answering.get(request.socket) === response) answering.delete(request.socket);
+    });
+  };
+  server.on('request', track);
+  server.on('checkContinue', track);
+  server.on(
+    'clientError',
+    answerClientError(metrics, logger, config.headersTimeoutMs, (socket) => answering.get(socket)?.headersSent === true),
+  );
   return server;
 }

@@ -6,6 +6,7 @@
 // written: that is replaced by a lingering close). A client still writing thus reads our answer.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { leaveBodyUnread, onConnectionEnd } from './node-internals.ts';
 
 export interface DrainLimits {
   /** Stop discarding (and close) once this many more bytes were read. */
@@ -24,12 +25,9 @@ export function settleRequestBody(incoming: IncomingMessage, mode: 'drain' | 'cl
   if (incoming.complete || incoming.destroyed) return false;
   const socket = incoming.socket;
   if (mode === 'close') {
-    // Node pulls the whole rest of a body nobody read off the wire once the answer is sent
-    // (IncomingMessage._dump): a zero-byte read marks this body as read, and pausing it stops
-    // the flow at its buffer's high-water mark. The socket stays, unread, for a moment after
-    // our FIN, so the client reads the answer before the close.
-    incoming.read(0);
-    incoming.pause();
+    // The rest stays unread in the kernel; the socket stays open for a moment after our FIN,
+    // so the client reads the answer before the close.
+    leaveBodyUnread(incoming);
     lingerOnClose(socket, () => false, Math.min(limits.maxMs, 2_000));
     return true;
   }
@@ -71,19 +69,19 @@ export function settleRequestBody(incoming: IncomingMessage, mode: 'drain' | 'cl
 }
 
 /**
- * Replaces Node's end-of-connection (destroySoon: FIN, then close) on `socket` by FIN, then
- * close once `done()` (all input read: closing cannot reset) or after `lingerMs`.
+ * Replaces Node's end of connection (FIN, then close at once) on `socket` by FIN, then close
+ * once `done()` (all input read: closing cannot reset) or after `lingerMs`.
  */
 function lingerOnClose(socket: Socket, done: () => boolean, lingerMs: number, onClosing: () => void = () => {}): void {
-  socket.destroySoon = function lingeringClose(this: Socket) {
+  onConnectionEnd(socket, (ending) => {
     onClosing();
-    this.end();
+    ending.end();
     if (done()) {
-      this.destroy();
+      ending.destroy();
       return;
     }
-    setTimeout(() => this.destroy(), lingerMs).unref();
+    setTimeout(() => ending.destroy(), lingerMs).unref();
     // The client closing its side ends the wait too.
-    this.once('end', () => this.destroy());
-  };
+    ending.once('end', () => ending.destroy());
+  });
 }
