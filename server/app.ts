@@ -2,8 +2,7 @@
 // (main.ts) serves it; tests call app.request() or serve it on port 0.
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { settleRequestBody } from './http/settle-request-body.ts';
-import { bodyAllowance } from './http/read-upload.ts';
+import { settleUnreadBody } from './http/unread-body-middleware.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
 import { requestIdentity } from './http/request-id.ts';
 import { accessLog } from './http/access-log.ts';
@@ -18,7 +17,8 @@ import { webRoutes } from './routes/web-routes.ts';
 import { packageVersion } from './package-version.ts';
 
 const VERSION = packageVersion();
-const HISTOGRAM_ROUTES = ['/v1/histogram', '/process-image'];
+// The old service's clients also post to /process-image/ (FastAPI answered both forms).
+const HISTOGRAM_ROUTES = ['/v1/histogram', '/process-image', '/process-image/'];
 
 export interface App {
   app: Hono<AppEnv>;
@@ -34,22 +34,9 @@ export function createApp(config: Config, services: AppServices = createServices
 
   app.use(accessLog(metrics, logger));
   app.use(requestIdentity(config.podName));
+  app.use(settleUnreadBody(config.maxUploadBytes));
   app.use(async (c, next) => {
     await next();
-    // The unread rest of a body answered early: drained, or not read at all (a stalled upload,
-    // or a client that was never told to send it).
-    const incoming = c.env?.incoming;
-    if (incoming) {
-      const status = c.res.status;
-      const heldBack = /100-continue/i.test(c.req.header('expect') ?? '') && !c.get('continueSent');
-      const mode = status === 408 || status === 504 || heldBack ? 'close' : 'drain';
-      // Twice the allowance: an upload a little over the limit (the usual 413) is drained whole, so
-      // even a client that writes everything before reading gets its answer; past that, the
-      // connection is cut rather than read for long.
-      const maxBytes = 2 * bodyAllowance(c.req.header('content-type'), config.maxUploadBytes);
-      const close = settleRequestBody(incoming, mode, { maxBytes, maxMs: 5_000 });
-      if (close || status === 413) c.header('Connection', 'close');
-    }
     if (lifecycle.closed) c.header('Connection', 'close');
   });
 

@@ -6,17 +6,14 @@ import type { Readable } from 'node:stream';
 import { ApiError } from '../errors.ts';
 import { formatBytes } from '../format/format-bytes.ts';
 import { UploadBuffer } from './upload-buffer.ts';
-import { BufferPool } from './buffer-pool.ts';
 
 export interface Upload {
-  /** The image bytes (a view of the upload's one buffer). */
+  /** The image bytes: a view of the upload's one buffer, which nothing else shares. */
   bytes: Uint8Array;
   /** File name from the multipart part, if any. */
   fileName: string | null;
   /** Bytes received on the wire (body size). */
   bodyBytes: number;
-  /** Hands the buffer back for reuse once nothing reads `bytes` any more (a no-op after the first call). */
-  release(): void;
 }
 
 export interface ReadUploadOptions {
@@ -30,12 +27,6 @@ export interface ReadUploadOptions {
   /** Longest pause between two chunks. */
   idleTimeoutMs?: number;
 }
-
-/**
- * The process's upload buffers: up to 64 MiB kept free for reuse (a queue of 1 MB uploads),
- * uploads over 8 MiB in memory of their own.
- */
-export const sharedUploadPool = new BufferPool(64 * 1024 * 1024, 8 * 1024 * 1024);
 
 /** Room for multipart boundaries and small text fields around the file part. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -153,21 +144,16 @@ function pump(body: Readable, options: ReadUploadOptions, limit: number, onChunk
 }
 
 async function readRaw(body: Readable, options: ReadUploadOptions): Promise<Upload> {
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, sharedUploadPool);
-  try {
-    const size = await pump(
-      body,
-      options,
-      options.maxBytes,
-      (chunk) => buffer.append(chunk),
-      () => {},
-    );
-    if (size === 0) throw emptyBody();
-    return { bytes: buffer.view(), fileName: null, bodyBytes: size, release: () => buffer.release() };
-  } catch (error) {
-    buffer.release();
-    throw error;
-  }
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes);
+  const size = await pump(
+    body,
+    options,
+    options.maxBytes,
+    (chunk) => buffer.append(chunk),
+    () => {},
+  );
+  if (size === 0) throw emptyBody();
+  return { bytes: buffer.view(), fileName: null, bodyBytes: size };
 }
 
 async function readMultipart(body: Readable, options: ReadUploadOptions, allowance: number): Promise<Upload> {
@@ -181,13 +167,8 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
     throw new ApiError('BAD_REQUEST', `malformed multipart request: ${(error as Error).message}`);
   }
   // The file part is a little smaller than the body: one buffer of the body's length fits it.
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, sharedUploadPool);
-  try {
-    return await readFilePart(body, options, allowance, parser, buffer);
-  } catch (error) {
-    buffer.release();
-    throw error;
-  }
+  // The file part is a little smaller than the body: one buffer of the body's length fits it.
+  return readFilePart(body, options, allowance, parser, new UploadBuffer(options.contentLength, options.maxBytes));
 }
 
 async function readFilePart(body: Readable, options: ReadUploadOptions, allowance: number, parser: BusboyInstance, buffer: UploadBuffer): Promise<Upload> {
@@ -195,6 +176,7 @@ async function readFilePart(body: Readable, options: ReadUploadOptions, allowanc
   let sawFile = false;
   let problem: ApiError | undefined;
   const otherFields: string[] = [];
+  let fileSentAsText = false;
   const complete = new Promise<void>((resolve) => parser.once('finish', () => resolve()));
   const malformed = (error: Error) => (problem ??= new ApiError('BAD_REQUEST', `malformed multipart request: ${error.message}`));
   parser.on('file', (field: string, stream: BusboyFileStream, name: string) => {
@@ -212,7 +194,11 @@ async function readFilePart(body: Readable, options: ReadUploadOptions, allowanc
     });
     stream.once('limit', () => (problem ??= tooLargeWhileStreaming(options.maxBytes)));
   });
-  parser.on('field', (field: string) => otherFields.push(field));
+  parser.on('field', (field: string) => {
+    otherFields.push(field);
+    // A form value named "file" (curl's -F file=photo.jpg without the @) is the usual mistake.
+    if (field === 'file') fileSentAsText = true;
+  });
   parser.on('filesLimit', () => (problem ??= new ApiError('BAD_REQUEST', 'expected one file in multipart field "file" but received more than one file')));
   parser.on('partsLimit', () => (problem ??= new ApiError('BAD_REQUEST', 'expected one file in multipart field "file" but received more than 64 parts')));
   parser.on('error', malformed);
@@ -231,11 +217,17 @@ async function readFilePart(body: Readable, options: ReadUploadOptions, allowanc
   // A body that ends before the closing boundary makes busboy emit 'error' instead of 'finish'.
   await Promise.race([complete, new Promise((resolve) => setImmediate(resolve))]);
   if (problem) throw problem;
+  if (!sawFile && fileSentAsText) {
+    throw new ApiError(
+      'BAD_REQUEST',
+      'expected the image as a file part in multipart field "file"; received a text field named "file", not a file part (with curl: -F file=@photo.jpg, the @ sends the file)',
+    );
+  }
   if (!sawFile) {
     const seen =
       otherFields.length > 0 ? `; received field${otherFields.length > 1 ? 's' : ''} ${otherFields.map((f) => `"${f}"`).join(', ')}` : '; received no file';
     throw new ApiError('BAD_REQUEST', `expected the image in multipart field "file"${seen}`);
   }
   if (buffer.length === 0) throw new ApiError('BAD_REQUEST', 'multipart field "file" is empty');
-  return { bytes: buffer.view(), fileName, bodyBytes: size, release: () => buffer.release() };
+  return { bytes: buffer.view(), fileName, bodyBytes: size };
 }
