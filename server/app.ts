@@ -17,7 +17,8 @@ import { webRoutes } from './routes/web-routes.ts';
 import { packageVersion } from './package-version.ts';
 
 const VERSION = packageVersion();
-// The old service's clients also post to /process-image/ (FastAPI answered both forms).
+// /process-image/ too: the old service redirected it to /process-image (307), so its clients may
+// use either form; here it is answered directly.
 const HISTOGRAM_ROUTES = ['/v1/histogram', '/process-image', '/process-image/'];
 
 export interface App {
