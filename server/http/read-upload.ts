@@ -177,7 +177,6 @@ async function readFilePart(body: Readable, options: ReadUploadOptions, allowanc
   let problem: ApiError | undefined;
   const otherFields: string[] = [];
   let fileSentAsText = false;
-  let fileSentAsText = false;
   const complete = new Promise<void>((resolve) => parser.once('finish', () => resolve()));
   const malformed = (error: Error) => (problem ??= new ApiError('BAD_REQUEST', `malformed multipart request: ${error.message}`));
   parser.on('file', (field: string, stream: BusboyFileStream, name: string) => {
@@ -218,12 +217,6 @@ async function readFilePart(body: Readable, options: ReadUploadOptions, allowanc
   // A body that ends before the closing boundary makes busboy emit 'error' instead of 'finish'.
   await Promise.race([complete, new Promise((resolve) => setImmediate(resolve))]);
   if (problem) throw problem;
-  if (!sawFile && fileSentAsText) {
-    throw new ApiError(
-      'BAD_REQUEST',
-      'expected the image as a file part in multipart field "file"; received a text field named "file", not a file part (with curl: -F file=@photo.jpg, the @ sends the file)',
-    );
-  }
   if (!sawFile && fileSentAsText) {
     throw new ApiError(
       'BAD_REQUEST',
