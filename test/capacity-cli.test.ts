@@ -1,41 +1,20 @@
-// `client capacity` against the server (served from this process over a real socket) with
-// CONCURRENCY=1, so the knee comes early: the
-// answer agrees with what a closed-model bench measures as the maximum, the server's own
-// counters confirm the client's counts, the failing step really missed its objective (judged
-// here from its histogram and statuses), and two sharded pods' lines merge step by step.
-// The machine is shared (2 cores, other suites running), so tolerances are wide and stated.
+// `client capacity` end to end. Where the knee lies is judged against ground truth: a target
+// whose capacity is known exactly (a fixed service time at a fixed concurrency, in its own
+// process), which no machine can serve faster and which a busy machine barely slows. Against
+// the real server the tests check behaviour only (counts the server confirms, well-formed steps,
+// the sharded merge), never where its knee is: that moves with whatever else the machine runs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import sharp from 'sharp';
 import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
-import type { BenchResult } from '../client/bench/bench-result.ts';
+import { startFixedServiceServer, type FixedServiceServer } from './helpers/fixed-service-server.ts';
+import { jsonLines, runCli } from './helpers/run-cli.ts';
 import type { CapacityStepLine } from '../client/capacity/capacity-step.ts';
 import { KEEP_UP_SHARE, type CapacityAnswer } from '../client/capacity/capacity-answer.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
 
 async function serverPosts(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -52,56 +31,50 @@ function percentileOf(encoded: string[], p: number): number {
   return Math.min(sum.getValueAtPercentile(p), sum.maxValue);
 }
 
-// The objective is on the median: a step of a few seconds holds ~100 samples, whose p99 is their
-// maximum, and one scheduling stall of a machine shared with other suites decides that. Past
-// the knee the queue grows through the whole step, and the median grows with it.
-const P50_MS = 200;
-// 512×512 noise PNGs: a few ms of decode each, so one image thread saturates at tens of req/s.
-const LOAD = ['--generate', '512x512', '--count', '4'];
+/** 2xx/s over the step's duration, or over the time its answers took when that was longer. */
+const achievedOf = (step: CapacityStepLine) => (step.requests.ok * 1000) / Math.max(step.options.durationMs!, step.endMs - step.startMs);
+/** Requests without a 2xx answer, and all outcomes (answers plus requests that got none). */
+function failures(step: CapacityStepLine): { failed: number; outcomes: number } {
+  const unanswered = Object.values(step.errors).reduce((a, b) => a + b, 0);
+  return { failed: step.requests.completed - step.requests.ok + unanswered, outcomes: step.requests.completed + unanswered };
+}
 
-// One server for both tests, which count its requests before and after their own.
-let server: InProcessServer;
-before(async () => {
-  server = await startInProcessServer({ env: { CONCURRENCY: '1', POD_NAME: 'capacity-pod' } });
-});
-after(() => server?.stop());
+const stepLines = (stdout: string) => jsonLines<{ kind: string }>(stdout).filter((l) => l.kind === 'histogram-capacity-step') as CapacityStepLine[];
 
-test('capacity finds a knee near the closed-model maximum, with counts the server confirms', async (t) => {
-  const url = `${server.url}/v1/histogram`;
+test('capacity against a target of exactly 100 req/s answers at most what it can serve and at least half of it', async (t) => {
+  // 20 ms per request, 2 at once: 100 req/s, and no more in any window of time.
+  const target: FixedServiceServer = await startFixedServiceServer({ serviceMs: 20, concurrency: 2 });
+  t.after(() => target.stop());
   const dir = await mkdtemp(join(tmpdir(), 'capacity-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-
-  /** The closed-model maximum: 2xx/s of 4 connections for 2 s, its count checked against the server's. */
-  const closedMax = async (): Promise<number> => {
-    const before = await serverPosts(server.url);
-    const closed = await cli(['bench', '--url', url, '-c', '4', '-d', '2s', '--json', ...LOAD]);
-    assert.equal(closed.code, 0, closed.stderr);
-    const bench = JSON.parse(closed.stdout) as BenchResult;
-    assert.equal(bench.requests.completed, (await serverPosts(server.url)) - before);
-    return (bench.requests.ok * 1000) / (bench.endMs - bench.startMs);
-  };
-  const maxBefore = await closedMax();
-
-  // The ramp starts at 0.25 × the closed-model maximum, well below it: the machine's speed
-  // drifts while other suites run. Steps stay 4 s long: past the knee the queue must grow long
-  // enough within a step for its median to miss the objective (2 s steps sometimes passed every
-  // rate up to the maximum). Precision 20 % still takes two bisection steps after a ramp step of 1.6×.
-  const start = Math.max(2, Math.round(maxBefore * 0.25));
+  const capacity = target.capacity;
+  const stepMs = 4_000;
+  // Under its capacity the target answers every request in 20 ms (periodic arrivals never
+  // queue at a deterministic server); past it the queue grows through the whole step, by
+  // (rate - capacity) requests a second, and the median with it: at 1.3× capacity it passes
+  // 100 ms within the first second. The ramp's rates (20, 32, 51.2, 81.9, 131) stay clear of
+  // the capacity, where a step's verdict would turn on a few milliseconds.
+  const P50_MS = 100;
   const chart = join(dir, 'capacity.png');
-  const beforeCapacity = await serverPosts(server.url);
-  const run = await cli([
+  const before = await target.stats();
+  const run = await runCli([
     'capacity',
     '--url',
-    url,
-    ...LOAD,
+    `${target.url}/v1/histogram`,
+    // Tiny uploads: the client's and the target's cost per request stays far below the 10 ms
+    // between requests, so a busy core delays requests a little instead of deciding the answer.
+    '--generate',
+    '64x64',
+    '--count',
+    '2',
     '--start-rate',
-    String(start),
+    '20',
     '--step-factor',
     '1.6',
     '--max-rate',
-    String(Math.ceil(maxBefore * 4)),
+    '400',
     '--step-duration',
-    '4s',
+    `${stepMs / 1000}s`,
     '--step-warmup',
     '0s',
     '--step-gap',
@@ -119,12 +92,8 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
     chart,
   ]);
   assert.equal(run.code, 0, run.stderr);
-  const out = run.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { kind: string });
-  const steps = out.filter((l) => l.kind === 'histogram-capacity-step') as CapacityStepLine[];
-  const answer = out.at(-1) as CapacityAnswer;
+  const steps = stepLines(run.stdout);
+  const answer = jsonLines<CapacityAnswer>(run.stdout).at(-1)!;
   assert.equal(answer.kind, 'histogram-capacity-result');
   assert.equal(steps.length, answer.steps.length);
   assert.ok(
@@ -132,70 +101,154 @@ test('capacity finds a knee near the closed-model maximum, with counts the serve
     'the ramp found a failing step and bisected',
   );
 
-  // No warm-up: every request the server counted belongs to a step.
+  t.diagnostic(
+    `steps (offered req/s: achieved 2xx/s, p50 ms, verdict): ${answer.steps
+      .map((s) => `${s.offeredRate}: ${s.achievedRate.toFixed(1)}, ${(s.latencyUs.p50 / 1000).toFixed(1)}, ${s.pass ? 'pass' : 'FAIL'}`)
+      .join('; ')}`,
+  );
+  // No warm-up: every request the target served belongs to a step, and each got its answer.
+  const after = await target.stats();
   assert.equal(
     steps.reduce((n, s) => n + s.requests.completed, 0),
-    (await serverPosts(server.url)) - beforeCapacity,
+    after.served - before.served,
   );
+
+  // The ground truth: in any T seconds from a step's start the target can answer at most
+  // capacity × T requests (its slots are idle when a step starts: the previous step waited for
+  // all its answers). So no step may claim more 2xx/s than the capacity (+ one request per slot
+  // for the clocks' whole milliseconds), and a passing step achieves at least KEEP_UP_SHARE of
+  // its offered rate: no rate above capacity / KEEP_UP_SHARE can pass, however fast the machine.
+  const slack = target.concurrency / (stepMs / 1000);
+  for (const step of steps) {
+    assert.ok(achievedOf(step) <= capacity + slack, `step ${step.capacity.step} claims ${achievedOf(step).toFixed(1)} 2xx/s of a ${capacity} req/s target`);
+  }
+  const upperBound = (capacity + slack) / KEEP_UP_SHARE;
+  assert.ok(answer.sustainedRate !== null && answer.sustainedRate <= upperBound, `sustained ${answer.sustainedRate}, at most ${upperBound.toFixed(1)}`);
+  // The target costs microseconds of CPU per request: the answer falls below half its capacity
+  // only if the client itself could not keep a 50 req/s schedule.
+  assert.ok(answer.sustainedRate >= capacity / 2, `sustained ${answer.sustainedRate} of a ${capacity} req/s target`);
 
   // The proving step met the objective, judged here from its own histogram and statuses.
   const proof = steps.find((s) => s.capacity.step === answer.provedBy)!;
   assert.equal(proof.capacity.offeredRate, answer.sustainedRate);
   assert.ok(percentileOf([proof.histogram], 50) <= P50_MS * 1000);
   assert.deepEqual(Object.keys(proof.statuses), ['200']);
-  // 2xx/s over the step's duration, or over the time its answers took when that was longer.
-  const achievedOf = (step: CapacityStepLine) => (step.requests.ok * 1000) / Math.max(step.options.durationMs!, step.endMs - step.startMs);
+  assert.ok(achievedOf(proof) >= KEEP_UP_SHARE * proof.capacity.offeredRate, `achieved ${achievedOf(proof)} at ${proof.capacity.offeredRate}`);
   // A step that did not keep up with its offered rate never passes, whatever its latency.
   for (const step of steps) {
     if (achievedOf(step) < KEEP_UP_SHARE * step.capacity.offeredRate) {
-      assert.ok(answer.steps.find((s) => s.step === step.capacity.step)?.pass === false, `step ${step.capacity.step} fell behind and passed`);
+      assert.equal(answer.steps.find((s) => s.step === step.capacity.step)?.pass, false, `step ${step.capacity.step} fell behind and passed`);
     }
   }
   // The first failing step really failed: p50 over the bound, more than 1 % not 2xx, or it fell
   // behind the offered rate.
   const failing = steps.find((s) => s.capacity.step === answer.firstFailing)!;
-  const notOk = failing.requests.completed - failing.requests.ok + Object.values(failing.errors).reduce((a, b) => a + b, 0);
+  const { failed, outcomes } = failures(failing);
   assert.ok(
-    percentileOf([failing.histogram], 50) > P50_MS * 1000 ||
-      notOk > 0.01 * (failing.requests.completed + Object.values(failing.errors).reduce((a, b) => a + b, 0)) ||
-      achievedOf(failing) < KEEP_UP_SHARE * failing.capacity.offeredRate,
+    percentileOf([failing.histogram], 50) > P50_MS * 1000 || failed > 0.01 * outcomes || achievedOf(failing) < KEEP_UP_SHARE * failing.capacity.offeredRate,
+    `step ${failing.capacity.step} failed without missing an objective`,
   );
   assert.ok(failing.capacity.offeredRate > proof.capacity.offeredRate);
-
-  // At the answer the server kept up (2xx/s at least KEEP_UP_SHARE of offered, and not more
-  // than was offered), and the answer sits near the closed-model maximum, measured before and
-  // after the capacity run. Tolerance: 0.5 × the lower to 1.3 × the higher of the two, since
-  // other test suites share the machine's 2 cores and the server's speed drifts with them.
-  const maxAfter = await closedMax();
-  const [lo, hi] = [Math.min(maxBefore, maxAfter), Math.max(maxBefore, maxAfter)];
-  const achieved = achievedOf(proof);
-  assert.ok(
-    achieved >= KEEP_UP_SHARE * proof.capacity.offeredRate && achieved <= 1.1 * proof.capacity.offeredRate,
-    `achieved ${achieved} at ${proof.capacity.offeredRate}`,
-  );
-  assert.ok(
-    answer.sustainedRate! >= 0.5 * lo && answer.sustainedRate! <= 1.3 * hi,
-    `sustained ${answer.sustainedRate}, closed-model max ${lo.toFixed(1)}–${hi.toFixed(1)}`,
-  );
 
   const meta = await sharp(chart).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 1000, 1000]);
 
   // report reads the lines back into the same answer and table.
-  const report = await cli(['report', '-'], run.stdout);
+  const report = await runCli(['report', '-'], { stdin: run.stdout });
   assert.equal(report.code, 0, report.stderr);
   assert.match(report.stdout, new RegExp(`^Sustained: ${answer.sustainedRate} req/s`, 'm'));
 });
+
+// The real server, served from this process, for the tests that check behaviour only.
+let server: InProcessServer;
+before(async () => {
+  server = await startInProcessServer({ env: { CONCURRENCY: '1', POD_NAME: 'capacity-pod' } });
+});
+after(() => server?.stop());
+
+test('capacity against the real server prints one well-formed line per step, counts the server confirms, and an answer that follows from them', async () => {
+  const beforePosts = await serverPosts(server.url);
+  const run = await runCli([
+    'capacity',
+    '--url',
+    `${server.url}/v1/histogram`,
+    '--generate',
+    '64x64',
+    '--count',
+    '2',
+    '--start-rate',
+    '4',
+    '--step-factor',
+    '2',
+    '--max-rate',
+    '16',
+    '--step-duration',
+    '1s',
+    '--step-warmup',
+    '0s',
+    '--step-gap',
+    '0.2s',
+    // Behaviour, not speed, is under test: an objective a busy machine still meets.
+    '--slo',
+    'p99=10s',
+    '--json',
+  ]);
+  const steps = stepLines(run.stdout);
+  const answer = jsonLines<CapacityAnswer>(run.stdout).at(-1)!;
+  assert.equal(answer.kind, 'histogram-capacity-result', run.stderr);
+  // Exit 1 only when no rate met the objectives.
+  assert.equal(run.code, answer.sustainedRate === null ? 1 : 0, run.stderr);
+  assert.equal(
+    steps.reduce((n, s) => n + s.requests.completed, 0),
+    (await serverPosts(server.url)) - beforePosts,
+  );
+
+  // The ramp 4, 8, 16 up to its first failing step, then rates strictly inside the bracket.
+  const ramp = steps.filter((s) => s.capacity.phase === 'ramp');
+  assert.deepEqual(
+    ramp.map((s) => s.capacity.offeredRate),
+    [4, 8, 16].slice(0, ramp.length),
+  );
+  steps.forEach((step, k) => {
+    assert.equal(step.capacity.step, k);
+    assert.deepEqual(step.capacity.objectives, ['p99=10s']);
+    // The open model sends every request its schedule holds: rate × 1 s.
+    assert.equal(step.requests.sent, step.capacity.offeredRate, `step ${k}`);
+    assert.equal(step.requests.completed + Object.values(step.errors).reduce((a, b) => a + b, 0), step.requests.sent);
+    assert.deepEqual(step.servedBy, step.requests.completed > 0 ? { 'capacity-pod': step.requests.completed } : {});
+    assert.equal(
+      step.perSecond.reduce((n, [, all]) => n + all, 0),
+      step.requests.completed,
+    );
+    assert.equal(answer.steps[k]!.offeredRate, step.capacity.offeredRate);
+  });
+  for (const step of steps.filter((s) => s.capacity.phase === 'bisect')) {
+    const earlier = answer.steps.filter((s) => s.step < step.capacity.step);
+    const pass = Math.max(...earlier.filter((s) => s.pass).map((s) => s.offeredRate));
+    const fail = Math.min(...earlier.filter((s) => !s.pass).map((s) => s.offeredRate));
+    assert.ok(step.capacity.offeredRate > pass && step.capacity.offeredRate < fail, `bisect step ${step.capacity.step} outside ${pass}..${fail}`);
+  }
+  // The answer is the highest passing rate below the lowest failing one.
+  const lowestFailing = Math.min(...answer.steps.filter((s) => !s.pass).map((s) => s.offeredRate));
+  const passing = answer.steps.filter((s) => s.pass && s.offeredRate < lowestFailing).map((s) => s.offeredRate);
+  assert.equal(answer.sustainedRate, passing.length > 0 ? Math.max(...passing) : null);
+});
+
+/** Per step, whether the pod reached the step's start instant in time (its stderr says so). */
+function onTime(stderr: string): boolean[] {
+  return [...stderr.matchAll(/waiting \d+ ms until|--start-at \S+ passed/g)].map((m) => m[0].startsWith('waiting'));
+}
 
 test('two sharded pods on one fixed schedule merge step by step into the sum of their requests and histograms', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'capacity-shards-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const url = `${server.url}/v1/histogram`;
-  // Time for both pods' processes to start (about a CPU-second each) on a busy machine.
-  const startAt = new Date(Date.now() + 6_000).toISOString();
+  // Time for both pods' processes to start (about a CPU-second each) on a busy machine; a pod
+  // that still comes late says so, and its steps' skew is not judged.
+  const startAt = new Date(Date.now() + 8_000).toISOString();
   const before = await serverPosts(server.url);
   const pod = (index: number) =>
-    cli([
+    runCli([
       'capacity',
       '--url',
       url,
@@ -226,12 +279,7 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
     ]);
   const pods = await Promise.all([pod(0), pod(1)]);
   for (const p of pods) assert.equal(p.code, 0, p.stderr);
-  const lines = pods.map((p) =>
-    p.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as CapacityStepLine),
-  );
+  const lines = pods.map((p) => jsonLines<CapacityStepLine>(p.stdout));
   for (const podLines of lines) {
     assert.deepEqual(
       podLines.map((l) => [l.kind, l.capacity.step, l.capacity.phase, l.capacity.offeredRate, l.options.shardRate]),
@@ -260,10 +308,11 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
       )
       .join('\nunrelated log line\n'),
   );
-  const report = await cli(['report', '--json', logs]);
+  const report = await runCli(['report', '--json', logs]);
   assert.equal(report.code, 0, report.stderr);
   const merged = JSON.parse(report.stdout) as CapacityAnswer;
   assert.equal(merged.steps.length, 2);
+  const punctual = pods.map((p) => onTime(p.stderr));
   for (const step of merged.steps) {
     const parts = all.filter((l) => l.capacity.step === step.step);
     assert.equal(step.pods, 2);
@@ -285,7 +334,15 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
       );
       assert.ok(Math.abs(step.latencyUs[key] - expected) <= expected * 0.001 + 1, `${key}: merged ${step.latencyUs[key]}, expected ${expected}`);
     }
-    assert.ok(step.startSkewMs < 1000, `pods started step ${step.step} ${step.startSkewMs} ms apart`);
+    // Pods that were waiting for the step's instant start within a second of each other (a
+    // timer's lateness on a busy machine); one that arrived after it started at once instead.
+    if (punctual.every((p) => p[step.step])) assert.ok(step.startSkewMs < 1000, `pods started step ${step.step} ${step.startSkewMs} ms apart`);
+    else t.diagnostic(`step ${step.step}: a pod reached its start instant late; skew ${step.startSkewMs} ms not judged`);
+    // The merged verdict follows from the merged counts: p99=10s holds for any answer that came
+    // (10 s is the timeout), so a step passes when all its requests got a 2xx and the 2xx kept up.
+    const seconds = Math.max(1, (step.endMs - step.startMs) / 1000);
+    assert.equal(step.pass, step.requests.ok === step.requests.sent && step.requests.ok / seconds >= KEEP_UP_SHARE * step.offeredRate, merged.note);
   }
-  assert.equal(merged.sustainedRate, 20, merged.note);
+  const [low, high] = merged.steps;
+  assert.equal(merged.sustainedRate, !low!.pass ? null : high!.pass ? 20 : 10, merged.note);
 });

@@ -3,32 +3,16 @@
 // hand from those numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BenchRecorder } from '../client/bench/bench-recorder.ts';
 import { buildResult } from '../client/bench/build-result.ts';
 import { toResultLine } from '../client/bench/bench-result.ts';
 import type { BenchOptions } from '../client/bench/bench-options.ts';
 import { toStepLine } from '../client/capacity/capacity-step.ts';
 import type { Comparison } from '../client/report/compare-runs.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+import { runCli } from './helpers/run-cli.ts';
 
 const OPTIONS: BenchOptions = {
   url: 'http://127.0.0.1:1/v1/histogram',
@@ -90,7 +74,7 @@ test('1 → 4 replicas: 2xx/s 100 → 360 is a scaling efficiency of 360 / (100 
       toResultLine(pod({ shard: 1, shards: 2, okPerSecond: 180, replicas: ['server-3', 'server-4'], latencyMs: 25 })),
     ].join('\n'),
   );
-  const run = await cli(['report', '--compare', a, b, '--json']);
+  const run = await runCli(['report', '--compare', a, b, '--json']);
   assert.equal(run.code, 0, run.stderr);
   const c = JSON.parse(run.stdout) as Comparison;
   const figure = (name: string) => c.figures.find((f) => f.name === name)!;
@@ -102,7 +86,7 @@ test('1 → 4 replicas: 2xx/s 100 → 360 is a scaling efficiency of 360 / (100 
   assert.deepEqual(c.replicas, { a: 1, b: 4, source: { a: 'X-Served-By', b: 'X-Served-By' } });
   assert.ok(Math.abs(c.scalingEfficiency! - 0.9) < 1e-9);
 
-  const text = await cli(['report', '--compare', a, '-'], await readFile(b, 'utf8'));
+  const text = await runCli(['report', '--compare', a, '-'], { stdin: await readFile(b, 'utf8') });
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^Scaling efficiency: 2xx\/s B \/ \(A × replicas B \/ replicas A\) = 360 \/ \(100 × 4\/1\) = 90\.0%/m);
 });
@@ -110,7 +94,7 @@ test('1 → 4 replicas: 2xx/s 100 → 360 is a scaling efficiency of 360 / (100 
 test('--replicas-a/--replicas-b override X-Served-By: 100 → 360 over 2 → 4 replicas is 180 %', async () => {
   const a = join(dir, 'one.log');
   const b = join(dir, 'four.log');
-  const run = await cli(['report', '--compare', a, b, '--replicas-a', '2', '--replicas-b', '4', '--json']);
+  const run = await runCli(['report', '--compare', a, b, '--replicas-a', '2', '--replicas-b', '4', '--json']);
   assert.equal(run.code, 0, run.stderr);
   const c = JSON.parse(run.stdout) as Comparison;
   assert.ok(Math.abs(c.scalingEfficiency! - 360 / (100 * 2)) < 1e-9);
@@ -136,7 +120,7 @@ test('two capacity runs compare by sustained rate: 50 → 200 req/s from 1 to 4 
   const b = join(dir, 'capacity-four.log');
   await writeFile(a, capacityRun('one', [25, 50, 100], 50, ['only']));
   await writeFile(b, capacityRun('four', [100, 200, 400], 200, ['r1', 'r2', 'r3', 'r4']));
-  const run = await cli(['report', '--compare', a, b, '--json']);
+  const run = await runCli(['report', '--compare', a, b, '--json']);
   assert.equal(run.code, 0, run.stderr);
   const c = JSON.parse(run.stdout) as Comparison;
   assert.equal(c.runKind, 'capacity');
@@ -147,7 +131,7 @@ test('two capacity runs compare by sustained rate: 50 → 200 req/s from 1 to 4 
 });
 
 test('comparing a bench run with a capacity run is refused, exit 2', async () => {
-  const run = await cli(['report', '--compare', join(dir, 'one.log'), join(dir, 'capacity-four.log')]);
+  const run = await runCli(['report', '--compare', join(dir, 'one.log'), join(dir, 'capacity-four.log')]);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /Expected two bench runs or two capacity runs but received a bench run .* and a capacity run/);
 });
