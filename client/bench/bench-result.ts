@@ -1,13 +1,15 @@
 // The machine-readable result of one `client bench` run: the one JSON line a pod prints and
 // `client report` reads back out of mixed log output.
 import type { LatencySummary } from './latency-histogram.ts';
+import type { TimelineSecond } from './timeline.ts';
+import type { SloVerdict } from './slo-verdict.ts';
 
 /** Marker field value that tells result lines apart from any other JSON log line. */
 export const RESULT_KIND = 'histogram-bench-result';
 /** Bumped when a field changes meaning; `client report` refuses versions it does not know. */
 export const RESULT_VERSION = 1;
 
-/** closed: C connections each sending as soon as the previous response arrived (autocannon).
+/** closed: C connections each sending as soon as the previous response arrived.
  * open: requests due at a fixed rate, latency counted from when each was due (wrk2 style). */
 export type LoadModel = 'closed' | 'open';
 
@@ -49,6 +51,11 @@ export interface MeasuredTotals {
   errors: Record<string, number>;
   /** Responses by X-Served-By value ("(none)" when the header was missing). */
   servedBy: Record<string, number>;
+  /**
+   * Every wall-clock second of the measured window with its own counts, latency histogram and
+   * X-Served-By spread. Absent from lines written by clients older than the timeline.
+   */
+  timeline?: TimelineSecond[];
 }
 
 export interface BenchResult extends MeasuredTotals {
@@ -63,6 +70,8 @@ export interface BenchResult extends MeasuredTotals {
   start: string;
   end: string;
   options: RecordedOptions;
+  /** With `--slo`: each objective met or missed over this run. */
+  slo?: SloVerdict;
 }
 
 /** The one line `--json` prints. */

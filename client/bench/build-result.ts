@@ -4,6 +4,7 @@ import type { BenchRecorder } from './bench-recorder.ts';
 import { RESULT_KIND, RESULT_VERSION, type BenchResult, type LoadModel } from './bench-result.ts';
 import { encodeHistogram, summarize } from './latency-histogram.ts';
 import type { BenchOptions } from './bench-options.ts';
+import { buildTimeline } from './timeline.ts';
 
 /** The result line's object for what `r` recorded between `startMs` and `endMs` (epoch ms). */
 export function buildResult(o: BenchOptions, model: LoadModel, method: string, r: BenchRecorder, startMs: number, endMs: number): BenchResult {
@@ -41,9 +42,13 @@ export function buildResult(o: BenchOptions, model: LoadModel, method: string, r
     histogram: encodeHistogram(r.latency),
     uncorrectedLatencyUs: open ? summarize(r.uncorrected) : null,
     uncorrectedHistogram: open ? encodeHistogram(r.uncorrected) : null,
-    perSecond: [...r.perSecond.entries()].sort(([a], [b]) => a - b).map(([second, [all, ok]]) => [second, all, ok]),
+    perSecond: [...r.seconds.entries()]
+      .filter(([, t]) => t.responses > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([second, t]) => [second, t.responses, t.ok]),
     statuses: sortedEntries(r.statuses),
     errors: sortedEntries(r.errors),
     servedBy: sortedEntries(r.servedBy),
+    timeline: buildTimeline(r.seconds, startMs, endMs),
   };
 }

@@ -18,14 +18,32 @@ export function createLatencyHistogram(): Histogram {
   });
 }
 
+/**
+ * An empty histogram of microsecond latencies for one second of a timeline: packed buckets,
+ * whose memory grows with the distinct values recorded, so a long run's hundreds of per-second
+ * histograms stay small. Adds to and from the full histograms bucket by bucket all the same.
+ */
+export function createPackedLatencyHistogram(): Histogram {
+  return hdr.build({
+    bitBucketSize: 'packed',
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: SIGNIFICANT_FIGURES,
+  });
+}
+
 /** hdr-histogram-js's compressed base64 form (the HdrHistogram V2 encoding other tools read). */
 export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
-/** Decodes `encodeHistogram`'s output. @throws Error when the text is not an encoded histogram. */
-export function decodeHistogram(encoded: string): Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 64, false);
+/**
+ * Decodes `encodeHistogram`'s output into 64-bit buckets, or packed ones (for the many small
+ * histograms of a timeline). @throws Error when the text is not an encoded histogram.
+ */
+export function decodeHistogram(encoded: string, buckets: 64 | 'packed' = 64): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, buckets, false);
 }
 
 /** Percentiles shown in tables and stored in result lines, in microseconds. */

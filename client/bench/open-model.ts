@@ -1,10 +1,11 @@
 // Open-model load at a fixed rate (wrk2 style): request i is due at start + offset + i × interval
 // whatever happened before, and its latency counts from that due time, so a stalled server
 // shows up in the percentiles instead of silently slowing the generator down.
-import http from 'node:http';
+import type http from 'node:http';
 import type { BenchRecorder } from './bench-recorder.ts';
 import type { PreparedRequest } from './prepare-requests.ts';
 import type { LoadWindow } from './closed-model.ts';
+import { createBenchAgent, sendRequest } from './send-request.ts';
 
 /** The schedule of one shard: its rate and where its slots sit among the other shards'. */
 export interface RateSchedule {
@@ -33,7 +34,7 @@ export async function runOpenModel(
   recorder: BenchRecorder,
 ): Promise<{ startMs: number; endMs: number }> {
   const target = new URL(origin);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: window.connections, scheduling: 'fifo' });
+  const agent = createBenchAgent(window.connections);
   const durationNs = window.durationMs === null ? null : BigInt(window.durationMs) * 1_000_000n;
   const inFlight = new Set<Promise<void>>();
   const startMs = Date.now();
@@ -79,59 +80,18 @@ export async function runOpenModel(
   return { startMs, endMs };
 }
 
-/** Sends one request; never rejects (failures are recorded as errors). */
-function fire(target: URL, agent: http.Agent, prepared: PreparedRequest, timeoutMs: number, due: bigint, recorder: BenchRecorder): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let sentAt = 0n;
-    let settled = false;
-    const settle = (): void => {
-      settled = true;
-      resolve();
-    };
-    const req = http.request({
-      agent,
-      host: target.hostname,
-      port: target.port || 80,
-      method: prepared.method,
-      path: prepared.path,
-      headers: prepared.headers,
-    });
-    // 'socket' fires when the agent hands this request a connection: the actual send time.
-    req.once('socket', () => {
-      sentAt = process.hrtime.bigint();
-      recorder.recordSent();
-    });
-    req.setTimeout(timeoutMs, () => {
-      if (settled) return;
-      recorder.recordError('timeout');
-      req.destroy();
-      settle();
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (settled) return;
-      recorder.recordError(error.code ?? 'connection error');
-      settle();
-    });
-    req.on('response', (res) => {
-      // Status line and headers as sent (closed model counts raw socket bytes too).
-      // "HTTP/1.1 200 OK\r\n", "name: value\r\n" per header, "\r\n": 17 + message + 2 per raw part.
-      let bytes = 17 + (res.statusMessage?.length ?? 0) + res.rawHeaders.reduce((n, part) => n + part.length + 2, 0);
-      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      res.on('end', () => {
-        if (settled) return;
-        const now = process.hrtime.bigint();
-        const servedBy = res.headers['x-served-by'];
-        recorder.recordResponse(
-          res.statusCode ?? 0,
-          Number(now - due) / 1000,
-          bytes,
-          Array.isArray(servedBy) ? servedBy[0] : servedBy,
-          Number(now - (sentAt || due)) / 1000,
-        );
-        settle();
-      });
-      res.on('error', () => undefined); // 'aborted' after a timeout is already recorded
-    });
-    req.end(prepared.body);
-  });
+/** Sends one request and records its outcome, latency counted from `due`; never rejects. */
+async function fire(target: URL, agent: http.Agent, prepared: PreparedRequest, timeoutMs: number, due: bigint, recorder: BenchRecorder): Promise<void> {
+  const outcome = await sendRequest(target, agent, prepared, timeoutMs, () => recorder.recordSent());
+  if (outcome.kind === 'error') {
+    recorder.recordError(outcome.error);
+    return;
+  }
+  recorder.recordResponse(
+    outcome.status,
+    Number(outcome.endNs - due) / 1000,
+    outcome.bytes,
+    outcome.servedBy,
+    Number(outcome.endNs - (outcome.sentNs || due)) / 1000,
+  );
 }

@@ -40,6 +40,7 @@ export interface CapacityAnswer {
   version: typeof STEP_VERSION;
   run: string;
   urls: string[];
+  /** The objectives every step was judged against, `errors=1%` included when it was added. */
   objectives: string[];
   steps: StepSummary[];
   /** The highest offered rate that met every objective below the first failing rate. */
@@ -121,7 +122,8 @@ export function capacityAnswer(lines: readonly CapacityStepLine[]): CapacityAnsw
     version: STEP_VERSION,
     run: runs[0]!,
     urls: [...new Set(lines.map((l) => l.options.url))],
-    objectives: lines[0]!.capacity.objectives,
+    // As judged: with the errors objective that parseObjectives adds when none was given.
+    objectives: parseObjectives(lines[0]!.capacity.objectives).map((o) => o.text),
     ...decide(steps),
     steps,
   };

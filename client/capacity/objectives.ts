@@ -1,5 +1,5 @@
-// Service-level objectives for `client capacity`: `--slo p99=250ms --slo errors=0.1%`, parsed
-// once and checked against what a step measured.
+// Service-level objectives for `client capacity`, `bench` and `report`: `--slo p99=250ms --slo
+// errors=0.1%`, parsed once and checked against what a step, a run or a merged run measured.
 import { parseDuration } from '../bench/parse-duration.ts';
 import type { MeasuredTotals } from '../bench/bench-result.ts';
 import type { LatencySummary } from '../bench/latency-histogram.ts';
@@ -53,6 +53,37 @@ export function failedShare(t: Pick<MeasuredTotals, 'requests' | 'errors'>): { o
   return { outcomes, failed, ratio: outcomes > 0 ? failed / outcomes : 0 };
 }
 
+/** One objective held against what was measured. */
+export interface ObjectiveCheck {
+  /** The objective as parsed (`p99=250ms`, `errors=1%`). */
+  objective: string;
+  met: boolean;
+  /** What was measured: µs for a latency objective, a share 0..1 for errors; null without 2xx. */
+  measured: number | null;
+  /** The bound, in the same unit. */
+  limit: number;
+  /** The measurement in words: "p99 12.3 ms", "errors 0.00%", "no 2xx response". */
+  text: string;
+}
+
+const percentText = (ratio: number) => `${Number((100 * ratio).toPrecision(6))}%`;
+
+/**
+ * Each objective against `t`. A latency objective is missed when there was no 2xx response to
+ * measure (a run that served nothing meets no latency bound).
+ */
+export function checkObjectives(objectives: readonly Objective[], t: Pick<MeasuredTotals, 'requests' | 'errors' | 'latencyUs'>): ObjectiveCheck[] {
+  return objectives.map((o) => {
+    if (o.kind === 'latency') {
+      if (t.requests.ok === 0) return { objective: o.text, met: false, measured: null, limit: o.maxUs, text: 'no 2xx response' };
+      const us = t.latencyUs[PERCENTILES[o.percentile]];
+      return { objective: o.text, met: us <= o.maxUs, measured: us, limit: o.maxUs, text: `${o.percentile} ${(us / 1000).toFixed(1)} ms` };
+    }
+    const share = failedShare(t);
+    return { objective: o.text, met: share.ratio <= o.maxRatio, measured: share.ratio, limit: o.maxRatio, text: `errors ${(100 * share.ratio).toFixed(2)}%` };
+  });
+}
+
 /** The verdict on one step: pass, or the objectives it missed in words ("p99 312.4 ms > 250ms"). */
 export function evaluate(
   objectives: readonly Objective[],
@@ -60,14 +91,10 @@ export function evaluate(
 ): { pass: boolean; failures: string[] } {
   const failures: string[] = [];
   if (t.requests.ok === 0) failures.push('no 2xx response');
-  for (const o of objectives) {
-    if (o.kind === 'latency') {
-      const us = t.latencyUs[PERCENTILES[o.percentile]];
-      if (t.requests.ok > 0 && us > o.maxUs) failures.push(`${o.percentile} ${(us / 1000).toFixed(1)} ms > ${o.text.split('=')[1]}`);
-    } else {
-      const share = failedShare(t);
-      if (share.ratio > o.maxRatio) failures.push(`errors ${(100 * share.ratio).toFixed(2)}% > ${Number((100 * o.maxRatio).toPrecision(6))}%`);
-    }
+  for (const [k, check] of checkObjectives(objectives, t).entries()) {
+    const o = objectives[k]!;
+    if (check.met || check.measured === null) continue;
+    failures.push(`${check.text} > ${o.kind === 'latency' ? o.text.split('=')[1] : percentText(o.maxRatio)}`);
   }
   return { pass: failures.length === 0, failures };
 }

@@ -1,9 +1,11 @@
 // Merges the result lines of several bench pods into one report: latency percentiles from the
 // sum of their HDR histograms (never averaged percentiles), counts summed, and rates from
-// per-second counts added by wall-clock second.
+// per-second counts added by wall-clock second; the pods' timelines merged second by second.
 import type { Histogram } from 'hdr-histogram-js';
 import type { BenchResult, MeasuredTotals } from '../bench/bench-result.ts';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarize, type LatencySummary } from '../bench/latency-histogram.ts';
+import { mergeTimelines } from '../bench/timeline.ts';
+import type { SloVerdict } from '../bench/slo-verdict.ts';
 
 export const REPORT_KIND = 'histogram-bench-report';
 
@@ -45,6 +47,8 @@ export interface MergedReport extends MeasuredTotals {
   /** From the first pod's start to the last pod's end. */
   whole: WindowRates;
   podRows: PodRow[];
+  /** With `report --slo`: each objective met or missed over the merged run. */
+  slo?: SloVerdict;
 }
 
 /** Adds decoded histograms into a fresh one. */
@@ -117,6 +121,7 @@ export function mergeResults(results: readonly BenchResult[]): MergedReport {
     statuses,
     errors,
     servedBy,
+    timeline: mergeTimelines(results.map((r) => r.timeline ?? [])),
     podRows: results.map((r) => podRow(r, firstStart)).sort((a, b) => a.startSkewMs - b.startSkewMs || a.host.localeCompare(b.host)),
   };
 }

@@ -18,7 +18,7 @@ function windowRow(label: string, w: WindowRates): string[] {
 /** The tables for `report`, ending with a newline. */
 export function formatReport(report: MergedReport): string {
   const out: string[] = [
-    `${report.pods} bench result(s), ${report.model} model, ${report.urls.join(', ')}`,
+    `${report.pods} bench ${report.pods === 1 ? 'result' : 'results'}, ${report.model} model, ${report.urls.join(', ')}`,
     '',
     renderTable(
       ['Window', 'from', 'to', 'seconds', 'responses', 'req/s', '2xx/s'],

@@ -74,7 +74,7 @@ export async function stackPngs(pngs: readonly Buffer[], width = WIDTH, height =
 
 /** The report chart: merged and per-pod percentile curves above requests per replica. */
 export async function renderReportChart(report: MergedReport, results: readonly BenchResult[]): Promise<Buffer> {
-  const series = [{ label: `merged (${report.pods} pods)`, histogram: decodeHistogram(report.histogram) }];
+  const series = [{ label: `merged (${report.pods} ${report.pods === 1 ? 'pod' : 'pods'})`, histogram: decodeHistogram(report.histogram) }];
   if (results.length > 1 && results.length <= COLOURS.length - 1) {
     for (const r of results) series.push({ label: `${r.host} #${r.shard.index}`, histogram: decodeHistogram(r.histogram) });
   }
