@@ -2,7 +2,10 @@
 // definition (buildCli) without running them, under the environment the pod would have.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containersOf, findResource, kustomizeUnavailable, podTemplate, renderKustomization, type Container, type Resource } from './helpers/k8s-render.ts';
+import { Job, type IJob } from 'kubernetes-models/batch/v1/Job';
+import { Service, type IService } from 'kubernetes-models/v1/Service';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import { container, kustomizeUnavailable, one, podTemplate, renderKustomization, type Resource } from './helpers/k8s-render.ts';
 import { parseClientArgs } from './helpers/k8s-cli-parse.ts';
 import { parseObjectives } from '../client/capacity/objectives.ts';
 import { rampRates } from '../client/capacity/step-schedule.ts';
@@ -14,9 +17,9 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
   /** Variables Kubernetes' service links would define for each Service (docker-link style). */
   function serviceLinkEnv(): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const svc of resources.filter((r) => r.kind === 'Service')) {
+    for (const svc of resources.filter((r): r is IService & Resource => Service.is(r))) {
       const prefix = svc.metadata.name.toUpperCase().replace(/-/g, '_');
-      const [port] = (svc.spec as { ports: { port: number }[] }).ports;
+      const [port] = svc.spec!.ports!;
       env[`${prefix}_SERVICE_HOST`] = '10.96.0.10';
       env[`${prefix}_SERVICE_PORT`] = String(port!.port);
       env[`${prefix}_PORT`] = `tcp://10.96.0.10:${port!.port}`;
@@ -34,15 +37,14 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
    * The container's environment as the pod sees it: literal values, downward API stand-ins, and
    * ConfigMap keys from `configMaps` (an optional key of a missing ConfigMap stays unset).
    */
-  function podEnv(job: Resource, container: Container, configMaps: Record<string, Record<string, string>> = {}): Record<string, string> {
-    const spec = podTemplate(job)!.spec as { enableServiceLinks?: boolean };
-    const env: Record<string, string> = spec.enableServiceLinks === false ? {} : serviceLinkEnv();
-    for (const e of container.env ?? []) {
-      const from = e.valueFrom as { fieldRef?: { fieldPath: string }; configMapKeyRef?: { name: string; key: string; optional?: boolean } } | undefined;
+  function podEnv(job: Resource, c: IContainer, configMaps: Record<string, Record<string, string>> = {}): Record<string, string> {
+    const env: Record<string, string> = podTemplate(job)!.spec!.enableServiceLinks === false ? {} : serviceLinkEnv();
+    for (const e of c.env ?? []) {
+      const from = e.valueFrom;
       if (e.value !== undefined) env[e.name] = e.value;
       else if (from?.fieldRef) env[e.name] = DOWNWARD[from.fieldRef.fieldPath] ?? assert.fail(`no stand-in for ${from.fieldRef.fieldPath}`);
       else if (from?.configMapKeyRef) {
-        const value = configMaps[from.configMapKeyRef.name]?.[from.configMapKeyRef.key];
+        const value = configMaps[from.configMapKeyRef.name!]?.[from.configMapKeyRef.key];
         if (value !== undefined) env[e.name] = value;
         else assert.ok(from.configMapKeyRef.optional, `${e.name} needs ConfigMap ${from.configMapKeyRef.name}`);
       }
@@ -56,10 +58,10 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
   }
 
   async function parseContainer(jobName: string, containerName: string, from = resources, configMaps: Record<string, Record<string, string>> = {}) {
-    const job = findResource(from, 'Job', jobName);
-    const container = containersOf(job).find((c) => c.name === containerName)!;
-    const env = podEnv(job, container, configMaps);
-    return parseClientArgs(expand(container.args ?? [], env), env);
+    const job = one<IJob>(from, Job, jobName);
+    const c = container(job, containerName);
+    const env = podEnv(job, c, configMaps);
+    return parseClientArgs(expand(c.args ?? [], env), env);
   }
 
   test('the bench Job runs a valid `client bench --until-ready --json` with its shard from the Job index', async () => {
@@ -86,9 +88,9 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
   });
 
   test('the capacity Job runs `client capacity --json` on a fixed, rising schedule sharded by the Job index', async () => {
-    const job = findResource<{ spec: { completionMode: string; parallelism: number; completions: number } }>(capacityResources, 'Job', 'histogram-capacity');
-    assert.equal(job.spec.completionMode, 'Indexed');
-    assert.equal(job.spec.parallelism, job.spec.completions);
+    const job = one<IJob>(capacityResources, Job, 'histogram-capacity');
+    assert.equal(job.spec!.completionMode, 'Indexed');
+    assert.equal(job.spec!.parallelism, job.spec!.completions);
     const result = await parseContainer('histogram-capacity', 'capacity', capacityResources);
     assert.ok(result.ok, result.ok ? '' : result.error);
     const argv = result.argv;
@@ -96,7 +98,7 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
     assert.equal(argv.json, true);
     assert.equal(argv.untilReady, true);
     assert.equal(argv.shardIndex, 0);
-    assert.equal(argv.shardCount, job.spec.completions);
+    assert.equal(argv.shardCount, job.spec!.completions);
     assert.deepEqual(argv.header, ['Host: histogram.local']);
     // Every pod groups its lines under the Job's uid; without the start ConfigMap, no --start-at.
     assert.equal(argv.runId, DOWNWARD["metadata.labels['batch.kubernetes.io/controller-uid']"]);
@@ -114,14 +116,9 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
     assert.equal(result.argv.startAt, at);
   });
 
-  test('the capacity overlay validates against the Kubernetes API schemas, and the base alone starts no capacity search', async () => {
-    for (const r of capacityResources) {
-      const module = (await import(`kubernetes-models/${r.apiVersion}/${r.kind}`)) as Record<string, new (data: unknown) => { validate(): void }>;
-      const Model = module[r.kind] ?? module.default!;
-      assert.doesNotThrow(() => new Model(r).validate(), `${r.kind}/${r.metadata.name} is invalid`);
-    }
+  test('the base alone starts no capacity search; the overlay adds it to the base namespace', () => {
     assert.ok(!resources.some((r) => r.metadata.name === 'histogram-capacity'));
-    assert.equal(findResource(capacityResources, 'Job', 'histogram-capacity').metadata.namespace, 'histogram');
+    assert.equal(one<IJob>(capacityResources, Job, 'histogram-capacity').metadata!.namespace, 'histogram');
   });
 
   test('a misspelt option is rejected, naming it and the nearest option, so the checks above have teeth', async () => {
@@ -131,14 +128,13 @@ describe('the Jobs of the base and of the capacity overlay, rendered by kubectl 
   });
 
   test('service links (HISTOGRAM_SERVER_* variables) would break the CLI, which is why the Jobs disable them', async () => {
-    const job = findResource(resources, 'Job', 'histogram-bench');
-    const bench = containersOf(job).find((c) => c.name === 'bench')!;
+    const bench = container(one<IJob>(resources, Job, 'histogram-bench'), 'bench');
     const env = { ...serviceLinkEnv(), SHARD_INDEX: '0', SHARD_COUNT: '4' };
     const result = await parseClientArgs(expand(bench.args!, env), env);
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.error, /Unknown argument/);
-    for (const j of [...resources, ...capacityResources].filter((r) => r.kind === 'Job')) {
-      assert.equal((podTemplate(j)!.spec as { enableServiceLinks?: boolean }).enableServiceLinks, false, j.metadata.name);
+    for (const j of [...resources, ...capacityResources].filter((r) => Job.is(r))) {
+      assert.equal(podTemplate(j)!.spec!.enableServiceLinks, false, j.metadata.name);
     }
   });
 });

@@ -3,27 +3,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { findResource, kustomizeUnavailable, renderKustomization } from './helpers/k8s-render.ts';
+import { Service, type IService } from 'kubernetes-models/v1/Service';
+import { kustomizeUnavailable, one, renderKustomization, type ModelClass } from './helpers/k8s-render.ts';
 import { startInProcessServer } from './helpers/in-process-server.ts';
 
 const dashboard = JSON.parse(readFileSync('k8s/monitoring/grafana-dashboard.json', 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
 
+/** The Prometheus operator's ServiceMonitor, as far as this test reads it (no schema in kubernetes-models). */
+interface ServiceMonitor {
+  kind: 'ServiceMonitor';
+  metadata: { namespace?: string };
+  spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] };
+}
+const ServiceMonitorKind: ModelClass<ServiceMonitor> = {
+  kind: 'ServiceMonitor',
+  is: (r): r is ServiceMonitor =>
+    (r as { apiVersion?: string; kind?: string }).apiVersion === 'monitoring.coreos.com/v1' && (r as { kind?: string }).kind === 'ServiceMonitor',
+};
+
 test('the ServiceMonitor selects the server Service and scrapes /metrics on one of its ports', { skip: kustomizeUnavailable }, () => {
-  const base = renderKustomization('k8s');
-  const monitor = findResource<{ spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }>(
-    renderKustomization('k8s/monitoring'),
-    'ServiceMonitor',
-  );
-  const service = findResource<{ spec: { ports: { name: string }[] } }>(base, 'Service', 'histogram-server');
-  for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(service.metadata.labels?.[k], v, k);
+  const monitor = one(renderKustomization('k8s/monitoring'), ServiceMonitorKind);
+  const service = one<IService>(renderKustomization('k8s'), Service, 'histogram-server');
+  for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) assert.equal(service.metadata!.labels?.[k], v, k);
   for (const endpoint of monitor.spec.endpoints) {
     assert.ok(
-      service.spec.ports.some((p) => p.name === endpoint.port),
+      service.spec!.ports!.some((p) => p.name === endpoint.port),
       `Service has no port ${endpoint.port}`,
     );
     assert.equal(endpoint.path, '/metrics');
   }
-  assert.equal(monitor.metadata.namespace, service.metadata.namespace);
+  assert.equal(monitor.metadata.namespace, service.metadata!.namespace);
 });
 
 test('every metric the dashboard queries is exposed by the server', async (t) => {

@@ -1,10 +1,16 @@
-// Renders a kustomization with `kubectl kustomize`, the renderer `kubectl apply -k` itself uses,
-// and finds resources, pod templates and containers in the result for the k8s tests.
+// The manifests as Kubernetes would read them: rendered by `kubectl kustomize` (the renderer
+// `kubectl apply -k` uses), parsed with the yaml package, validated and typed with
+// kubernetes-models (the API's own OpenAPI schemas), for the k8s tests.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 
-/** One Kubernetes object as parsed from YAML. */
+/** One object as parsed from YAML. */
 export interface Resource {
   apiVersion: string;
   kind: string;
@@ -12,20 +18,14 @@ export interface Resource {
   [field: string]: unknown;
 }
 
-type Json = Record<string, unknown>;
+/** A kubernetes-models class, through its static type guard (`Deployment`, `Service`, …). */
+export interface ModelClass<T> {
+  kind: string;
+  is(value: unknown): value is T;
+}
 
-// Where each workload kind keeps its pod template.
-const TEMPLATE_PATHS: Record<string, string[]> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-// k8s/ uses `labels` and a directory as a resource, which kubectl's built-in kustomize has
-// understood since kustomize v4; v5 (kubectl 1.27) is what the docs ask for, so ask for it here.
+// k8s/ uses `labels` and a directory as a resource; kustomize v5 (kubectl 1.27) is what the
+// docs ask for, so ask for it here.
 const MIN_KUSTOMIZE_MAJOR = 5;
 
 function parseYaml(text: string, source: string): Resource[] {
@@ -37,7 +37,7 @@ function parseYaml(text: string, source: string): Resource[] {
     .filter((r) => r !== null);
 }
 
-/** Reads every YAML document of `file` as plain objects (anchors and aliases resolved). */
+/** Every YAML document of `file` as plain objects (anchors and aliases resolved). */
 export function readYamlDocuments(file: string): Resource[] {
   return parseYaml(readFileSync(file, 'utf8'), file);
 }
@@ -51,10 +51,8 @@ function probeKubectl(): string | undefined {
     return `${missing ? 'kubectl is not installed' : `kubectl version failed: ${(error as Error).message.split('\n')[0]}`}; the k8s tests render the manifests with kubectl 1.27+ (bash .ci/run installs it)`;
   }
   const kustomize = versions.kustomizeVersion ?? '';
-  const major = Number(/^v?(\d+)\./.exec(kustomize)?.[1] ?? 0);
-  if (major >= MIN_KUSTOMIZE_MAJOR) return undefined;
-  const has = kustomize ? `has kustomize ${kustomize}` : 'reports no kustomize version';
-  return `kubectl ${versions.clientVersion?.gitVersion ?? '(unknown version)'} ${has}; the manifests need kustomize v${MIN_KUSTOMIZE_MAJOR} or later (kubectl 1.27+; bash .ci/run installs it)`;
+  if (Number(/^v?(\d+)\./.exec(kustomize)?.[1] ?? 0) >= MIN_KUSTOMIZE_MAJOR) return undefined;
+  return `kubectl ${versions.clientVersion?.gitVersion ?? '(unknown version)'} has kustomize ${kustomize || '(none)'}; the manifests need kustomize v${MIN_KUSTOMIZE_MAJOR} or later (kubectl 1.27+; bash .ci/run installs it)`;
 }
 
 /** Why the manifests cannot be rendered on this machine, or undefined when kubectl can. */
@@ -64,7 +62,7 @@ const rendered = new Map<string, Resource[]>();
 
 /**
  * The resources `kubectl kustomize dir` renders (cached per directory; a fresh copy each call).
- * @throws {Error} when kubectl is unavailable (check `kustomizeUnavailable` first) or the
+ * @throws Error when kubectl is unavailable (check `kustomizeUnavailable` first) or the
  *   kustomization does not render, with kubectl's own message.
  */
 export function renderKustomization(dir: string): Resource[] {
@@ -82,35 +80,57 @@ export function renderKustomization(dir: string): Resource[] {
   return structuredClone(resources);
 }
 
-/** The pod template (`{metadata, spec}`) of a workload, or undefined for other kinds. */
-export function podTemplate(r: Resource): Json | undefined {
-  const path = TEMPLATE_PATHS[r.kind];
-  if (!path) return undefined;
-  let node: unknown = r;
-  for (const key of path) node = (node as Json | undefined)?.[key];
-  return node as Json | undefined;
+/**
+ * Validates `r` against the schema of its apiVersion and kind (kubernetes-models).
+ * @throws Error when kubernetes-models has no such kind, or the schema's message when invalid.
+ */
+export async function validateResource(r: Resource): Promise<void> {
+  const module = (await import(`kubernetes-models/${r.apiVersion}/${r.kind}`)) as Record<string, (new (data: unknown) => { validate(): void }) | undefined>;
+  const Model = module[r.kind];
+  if (!Model) throw new Error(`kubernetes-models has no ${r.apiVersion} ${r.kind}`);
+  new Model(r).validate();
 }
 
-/** A container as far as these tests read it. */
-export interface Container {
-  name: string;
-  image: string;
-  args?: string[];
-  env?: { name: string; value?: string; valueFrom?: Json }[];
-  envFrom?: { configMapRef?: { name: string } }[];
-  ports?: { name?: string; containerPort: number }[];
-  [field: string]: unknown;
+/** The one `model` named `name` (any name when omitted) in `resources`; throws naming what is there. */
+export function one<T>(resources: readonly Resource[], model: ModelClass<T>, name?: string): T & Resource {
+  const found = resources.find((r) => model.is(r) && (name === undefined || r.metadata.name === name));
+  if (!found) throw new Error(`no ${model.kind}${name ? `/${name}` : ''} among ${resources.map((r) => `${r.kind}/${r.metadata.name}`).join(', ')}`);
+  return found as T & Resource;
 }
 
-/** Init containers and containers of a workload's pod template. */
-export function containersOf(r: Resource): Container[] {
-  const spec = podTemplate(r)?.spec as { containers?: Container[]; initContainers?: Container[] } | undefined;
+/** The pod template of a Deployment or Job, or undefined for other kinds. */
+export function podTemplate(r: Resource): IPodTemplateSpec | undefined {
+  if (Deployment.is(r) || Job.is(r)) return r.spec?.template;
+  return undefined;
+}
+
+/** Init containers, then containers, of a workload's pod template (none for other kinds). */
+export function containersOf(r: Resource): IContainer[] {
+  const spec = podTemplate(r)?.spec;
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
 }
 
-/** Finds `kind`/`name` in `resources` or throws naming what is there. */
-export function findResource<T = Resource>(resources: Resource[], kind: string, name?: string): T & Resource {
-  const found = resources.find((r) => r.kind === kind && (name === undefined || r.metadata.name === name));
-  if (!found) throw new Error(`no ${kind}${name ? `/${name}` : ''} among ${resources.map((r) => `${r.kind}/${r.metadata.name}`).join(', ')}`);
-  return found as T & Resource;
+/** The container named `name` of workload `r`; throws when it has none. */
+export function container(r: Resource, name: string): IContainer {
+  const found = containersOf(r).find((c) => c.name === name);
+  if (!found) throw new Error(`${r.kind}/${r.metadata.name} has no container ${name}`);
+  return found;
+}
+
+type ProbeName = 'startupProbe' | 'livenessProbe' | 'readinessProbe';
+
+/**
+ * The server container's three probes as the base renders them, each an HTTP GET. Without
+ * kubectl, read from k8s/base/server.yaml, which the base's kustomization does not patch.
+ * @throws Error when a probe is missing or not an httpGet probe.
+ */
+export function serverProbes(): Record<ProbeName, IProbe & { httpGet: NonNullable<IProbe['httpGet']> }> {
+  const resources = kustomizeUnavailable ? readYamlDocuments('k8s/base/server.yaml') : renderKustomization('k8s');
+  const server = container(one<IDeployment>(resources, Deployment, 'histogram-server'), 'server');
+  const probe = (name: ProbeName) => {
+    const p = server[name];
+    if (!p?.httpGet) throw new Error(`the server container's ${name} is not an httpGet probe`);
+    return { ...p, httpGet: p.httpGet };
+  };
+  return { startupProbe: probe('startupProbe'), livenessProbe: probe('livenessProbe'), readinessProbe: probe('readinessProbe') };
 }

@@ -13,6 +13,8 @@ export interface LoadOutcome {
   error?: string;
   /** performance.now() when the answer (or failure) arrived. */
   at: number;
+  /** The server's own `timingsMs` of a 200 JSON answer (how long its work took). */
+  timingsMs?: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -54,6 +56,9 @@ export function startLoad(options: LoadOptions): Load {
             at: performance.now(),
           };
           if (answer.status !== 200) outcome.error = answer.body.toString('utf8').slice(0, 300);
+          else if (String(answer.headers['content-type']).startsWith('application/json')) {
+            outcome.timingsMs = (JSON.parse(answer.body.toString('utf8')) as { timingsMs?: Record<string, number> }).timingsMs;
+          }
           outcomes.push(outcome);
         } catch (error) {
           outcomes.push({ loop: index, status: 0, servedBy: undefined, error: String(error), at: performance.now() });
