@@ -23,6 +23,15 @@ test('a folder gives its image files sorted, not its text files or subfolders', 
   assert.deepEqual(await expandInputs([dir]), { files: [join(dir, 'a.PNG'), join(dir, 'b.jpg')], single: false });
 });
 
+test('a folder and a glob list numbered files in natural order: photo-2 before photo-10', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'expand-natural-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  for (const n of [11, 1, 10, 2, 9]) await writeFile(join(dir, `photo-${n}.jpg`), 'x');
+  const expected = [1, 2, 9, 10, 11].map((n) => join(dir, `photo-${n}.jpg`));
+  assert.deepEqual((await expandInputs([dir])).files, expected);
+  assert.deepEqual((await expandInputs([`${dir}/*.jpg`])).files, expected);
+});
+
 test('a glob with ** reaches subfolders; duplicates are dropped', async (t) => {
   const dir = await tree(t);
   const { files, single } = await expandInputs([`${dir}/**/*.jpg`, join(dir, 'b.jpg')]);

@@ -21,6 +21,10 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.jxl',
 ]);
 
+// Natural order: photo-2 before photo-10, as a person numbers files (plain sort puts photo-10,
+// photo-11 before photo-2). A fixed locale, so the order is the same on every machine.
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
 /** A problem with the `--image` arguments themselves, found before anything is uploaded. */
 export class InputError extends Error {
   override name = 'InputError';
@@ -34,7 +38,8 @@ export interface ExpandedInputs {
 
 /**
  * Files stay as given (whatever their extension); a folder gives its image files (by
- * extension, not recursive, sorted); a glob gives the files it matches (sorted). Duplicates
+ * extension, not recursive, in natural order: 2 before 10); a glob gives the files it matches
+ * (in natural order). Duplicates
  * are dropped, keeping the first occurrence.
  * @throws InputError naming the argument when a path does not exist, a glob matches nothing or
  *   a folder holds no images.
@@ -48,7 +53,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
     if (info?.isFile()) files.push(arg);
     else if (info?.isDirectory()) {
       single = false;
-      const names = (await readdir(arg)).filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort();
+      const names = (await readdir(arg)).filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort(naturalOrder);
       const found: string[] = [];
       for (const name of names) {
         if ((await stat(join(arg, name)).catch(() => undefined))?.isFile()) found.push(join(arg, name));
@@ -70,7 +75,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
 }
 
 /**
- * The files a glob matches (symlinked files included), sorted, in the form the glob was given:
+ * The files a glob matches (symlinked files included), in natural order, in the form the glob was given:
  * absolute for an absolute glob, else relative to the working directory. Dot files match like
  * any other; node_modules and .git are not searched.
  */
@@ -83,5 +88,5 @@ async function expandGlob(pattern: string): Promise<string[]> {
     followSymbolicLinks: true,
     ignore: ['**/node_modules/**', '**/.git/**'],
   });
-  return found.sort();
+  return found.sort(naturalOrder);
 }

@@ -2,7 +2,8 @@
 // summary and failure lines. Pure functions returning strings; the command writes them.
 import { basename } from 'node:path';
 import type { HistogramRun, ImageFailure, ImageResult, ImageSuccess } from './run-histogram.ts';
-import { renderTerminalHistogram } from './terminal-histogram.ts';
+import { renderTerminalHistogram, type TerminalHistogramOptions } from './terminal-histogram.ts';
+import type { HistogramJson } from './histogram-json.ts';
 import { formatBytes } from '../bench/format-table.ts';
 
 export interface DisplayOptions {
@@ -14,6 +15,17 @@ export interface DisplayOptions {
 
 /** Luma first, then each requested colour channel the image has. */
 export function formatHistograms(result: ImageSuccess, o: DisplayOptions): string {
+  if (result.legacy) {
+    const bins = result.legacy.histogram.length;
+    return renderTerminalHistogram(result.legacy.histogram, {
+      title: `luma, ${bins} bins over its min..max (older server)`,
+      columns: o.columns,
+      channel: 'luma',
+      color: o.color,
+      labels: ['min', '', 'max'],
+      perBin: { amount: 1, unit: 'bin' },
+    });
+  }
   const stats = result.stats;
   if (!stats) return '';
   const charts: string[] = [];
@@ -24,6 +36,7 @@ export function formatHistograms(result: ImageSuccess, o: DisplayOptions): strin
       columns: o.columns,
       channel: 'luma',
       color: o.color,
+      ...axisOf(stats, luma, stats.histogram.length),
     }),
   );
   for (const name of o.channels) {
@@ -35,10 +48,36 @@ export function formatHistograms(result: ImageSuccess, o: DisplayOptions): strin
         columns: o.columns,
         channel: name,
         color: o.color,
+        ...axisOf(stats, channel, channel.counts.length),
       }),
     );
   }
   return charts.join('\n\n');
+}
+
+/** How the answer counted: `depth`, `range` and each channel's `binRange`, when the server says. */
+interface CountedAs {
+  depth?: number;
+  range?: string;
+}
+
+/**
+ * The axis labels and bin width of one channel's chart: over the depth's whole scale for range
+ * `full` (0, the middle, the last value), else over the channel's own `binRange` edges.
+ */
+function axisOf(stats: HistogramJson, channel: object | undefined, bins: number): Pick<TerminalHistogramOptions, 'labels' | 'perBin'> {
+  const { depth = 8, range = 'full' } = stats as CountedAs;
+  const binRange = (channel as { binRange?: [number, number] } | undefined)?.binRange;
+  if (range !== 'full' && binRange) {
+    const [lo, hi] = binRange;
+    return { labels: [edge(lo), edge((lo + hi) / 2), edge(hi)], perBin: { amount: (hi - lo) / bins, unit: 'value' } };
+  }
+  const scale = 2 ** depth;
+  return { labels: ['0', String(scale / 2), String(scale - 1)], perBin: { amount: scale / bins, unit: 'value' } };
+}
+
+function edge(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
 /**
@@ -48,7 +87,8 @@ export function formatHistograms(result: ImageSuccess, o: DisplayOptions): strin
 export function formatSummaryLine(result: ImageSuccess): string {
   const parts = [basename(result.file)];
   const s = result.stats;
-  parts.push(s ? `${s.width}×${s.height} ${s.format}, ${formatBytes(result.bytes)}` : formatBytes(result.bytes));
+  if (result.legacy) parts.push(`${result.legacy.pixels} pixels, ${formatBytes(result.bytes)}`);
+  else parts.push(s ? `${s.width}×${s.height} ${s.format}, ${formatBytes(result.bytes)}` : formatBytes(result.bytes));
   const luma = s?.channels.luma;
   if (luma) parts.push(`mean ${luma.mean.toFixed(1)}`, `median ${luma.median}`);
   parts.push(`served by ${result.servedBy ?? 'unknown'}`);
@@ -92,4 +132,13 @@ export function formatBatchSummary(run: HistogramRun): string {
   }
   for (const r of run.results) if (!r.ok) lines.push(formatFailure(r));
   return lines.join('\n');
+}
+
+/** The one line that says an older server answered, and what it cannot do. */
+export function olderServerNotice(url: URL, ignored: readonly string[]): string {
+  const notApplied = ignored.length > 0 ? `; it cannot apply ${ignored.map((name) => `--${name}`).join(', ')}` : '';
+  return (
+    `histogram-client: ${url.href} is an older server: it answers only a luma histogram of 256 bins over each image's own ` +
+    `min..max, so the client draws the chart and writes the JSON and CSV itself${notApplied}`
+  );
 }

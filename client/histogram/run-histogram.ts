@@ -1,13 +1,15 @@
 // The programmatic API behind the `client` command: uploads images, writes the outputs and
 // returns one result per image. Prints nothing (see print-*.ts and progress-reporter.ts).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { postImage, RequestFailedError } from '../http/post-image.ts';
 import { resolveHistogramUrl, withQuery } from '../http/resolve-url.ts';
 import { expandInputs } from './expand-inputs.ts';
-import { parseHistogramJson, type HistogramJson } from './histogram-json.ts';
+import { parseHistogramAnswer, parseHistogramJson, type HistogramJson, type LegacyHistogram } from './histogram-json.ts';
+import { legacyChartPng, legacyCsv, legacyJson } from './legacy-outputs.ts';
 import { outputNames } from './output-names.ts';
 import { describeServerError } from './server-error.ts';
+import { writeOutput } from './write-output.ts';
 
 /** What the server can answer with, and so what an output file holds. */
 export type OutputFormat = 'png' | 'json' | 'csv';
@@ -16,6 +18,12 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'json', 'csv'];
 /** Query parameters passed through to the server (docs/api.md, "Query parameters"). */
 export interface HistogramQuery {
   bins?: number;
+  /** 8 or 16: the sample depth to count at. */
+  depth?: number;
+  /** `full`, `data` or `LO,HI`. */
+  range?: string;
+  /** `alpha`: count only pixels whose alpha is not 0. */
+  mask?: 'alpha';
   channels?: string;
   width?: number;
   height?: number;
@@ -46,6 +54,11 @@ export interface HistogramOptions {
   wantStats?: boolean;
   onResult?: (result: ImageResult, finished: number, total: number) => void;
   onRetry?: (file: string, info: { attempt: number; waitMs: number; reason: string }) => void;
+  /**
+   * Called once per run, on the first answer that comes from an older server (luma histogram
+   * only), with the query parameters that server cannot apply.
+   */
+  onLegacyServer?: (url: URL, ignored: readonly string[]) => void;
   /** Called once the inputs are expanded, before any upload; `single` as in HistogramRun. */
   onStart?: (files: readonly string[], single: boolean) => void;
 }
@@ -64,6 +77,8 @@ export interface ImageSuccess extends ResultBase {
   servedBy?: string;
   requestId?: string;
   stats?: HistogramJson;
+  /** Set instead of `stats` when an older server answered: its luma histogram. */
+  legacy?: LegacyHistogram;
 }
 export interface ImageFailure extends ResultBase {
   ok: false;
@@ -161,16 +176,28 @@ async function processImage(file: string, output: string | undefined, format: Ou
     const main = await request(output ? format : 'json', !output);
     if ('failure' in main) return { file, ok: false, elapsedMs: elapsed(), attempts, ...main.failure! };
     const { response } = main;
+    const contentType = headerValue(response.headers['content-type']);
     let stats: HistogramJson | undefined;
-    if (!output || (format === 'json' && options.query?.channels === undefined)) stats = parseHistogramJson(response.body);
-    if (output) {
-      if (format === 'png' && !response.body.subarray(0, 8).equals(PNG_SIGNATURE)) {
-        throw new Error(`expected a PNG chart but the server sent ${response.headers['content-type'] ?? 'no content type'}`);
+    let legacy: LegacyHistogram | undefined;
+    // JSON where a chart or table was asked for: an older server, which answers JSON whatever
+    // the query says.
+    const jsonAnswer = format === 'json' || !output || /json/i.test(contentType ?? '');
+    if (jsonAnswer) {
+      const answer = parseHistogramAnswer(response.body);
+      if (answer.kind === 'legacy') {
+        legacy = answer.legacy;
+        reportLegacy(url, options);
+      } else if (output && format !== 'json') {
+        throw new Error(`expected a ${format === 'png' ? 'PNG chart' : 'CSV table'} but the server sent a JSON histogram`);
+      } else if (!output || options.query?.channels === undefined) {
+        stats = answer.json;
       }
-      await mkdir(dirname(output), { recursive: true });
-      await writeFile(output, response.body);
     }
-    if (!stats && options.wantStats) {
+    if (output) {
+      if (legacy) await writeOutput(output, format, await legacyContent(legacy, format, file, options.query));
+      else await writeOutput(output, format, response.body, contentType);
+    }
+    if (!stats && !legacy && options.wantStats) {
       const extra = await request('json', true);
       if ('failure' in extra) return { file, ok: false, elapsedMs: elapsed(), attempts, ...extra.failure! };
       stats = parseHistogramJson(extra.response!.body);
@@ -185,6 +212,7 @@ async function processImage(file: string, output: string | undefined, format: Ou
       servedBy: headerValue(response.headers['x-served-by']) ?? stats?.servedBy,
       requestId: headerValue(response.headers['x-request-id']),
       stats,
+      legacy,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -193,7 +221,25 @@ async function processImage(file: string, output: string | undefined, format: Ou
   }
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Query parameters an older server cannot apply (the chart's own settings the client draws with). */
+const NOT_APPLIED_BY_OLDER_SERVERS = ['bins', 'depth', 'range', 'mask', 'channels'] as const;
+
+const reported = new WeakSet<HistogramOptions>();
+
+/** Tells the caller, once per run, that an older server answered. */
+function reportLegacy(url: URL, options: HistogramOptions): void {
+  if (reported.has(options)) return;
+  reported.add(options);
+  const ignored = NOT_APPLIED_BY_OLDER_SERVERS.filter((name) => options.query?.[name] !== undefined);
+  options.onLegacyServer?.(url, ignored);
+}
+
+/** The output file's content for an older server's answer, made here. */
+async function legacyContent(legacy: LegacyHistogram, format: OutputFormat, file: string, query: HistogramQuery | undefined): Promise<Buffer | string> {
+  if (format === 'json') return legacyJson(legacy);
+  if (format === 'csv') return legacyCsv(legacy);
+  return legacyChartPng(legacy, basename(file), { width: query?.width, height: query?.height, scale: query?.scale, type: query?.type });
+}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

@@ -36,5 +36,9 @@ export function describeServerError(status: number, headers: IncomingHttpHeaders
         `(give a base URL such as http://host:8080, or one ending in /v1/histogram or /process-image)`,
     };
   }
+  const location = headers.location;
+  if (status >= 300 && status < 400 && typeof location === 'string') {
+    return { status, message: `${status} from ${url.href}: redirected to ${location}, which is not on the same server (give that URL as --url)` };
+  }
   return { status, message: `${status} from ${url.origin}: ${describeBody(body)}` };
 }

@@ -17,10 +17,17 @@ export interface TerminalHistogramOptions {
   channel?: string;
   /** Emit ANSI colour codes (default false). */
   color?: boolean;
+  /**
+   * The labels under the first, middle and last bins (default `0`, `128`, `255`: 8-bit values
+   * over 0..255).
+   */
+  labels?: readonly [string, string, string];
+  /** What one bin spans, for the `peak … px per …` note (default 256 / bins values). */
+  perBin?: { amount: number; unit: 'value' | 'bin' };
 }
 
 /**
- * Renders `counts` (bins over 0..255) as a bar chart `rows` high. With more bins than columns,
+ * Renders `counts` (equal-width bins, by default over 0..255) as a bar chart `rows` high. With more bins than columns,
  * each column sums a fixed group of G adjacent bins (G = ceil(bins / columns)), so heights are
  * exact pixel counts and no column is favoured by covering more bins (a short last group is
  * scaled up to G bins). With fewer bins than columns each bin gets a whole number of columns.
@@ -44,12 +51,13 @@ export function renderTerminalHistogram(counts: readonly number[], o: TerminalHi
   const levels = rows * 8;
   const heights = columns.map((v) => (v <= 0 || peak === 0 ? 0 : Math.max(1, Math.round((v / peak) * levels))));
   const width = columns.length;
-  // The column where value v (0..255) is drawn.
-  const columnOf = (v: number) => Math.floor(Math.floor((v * bins) / 256) / group) * repeat;
+  // The column where bin b is drawn.
+  const columnOf = (b: number) => Math.floor(b / group) * repeat;
 
   const lines: string[] = [];
-  const valuesPerColumn = (256 / bins) * group;
-  const per = valuesPerColumn === 1 ? 'value' : `${Number.isInteger(valuesPerColumn) ? valuesPerColumn : valuesPerColumn.toFixed(1)} values`;
+  const perBin = o.perBin ?? { amount: 256 / bins, unit: 'value' };
+  const perColumn = perBin.amount * group;
+  const per = perColumn === 1 ? perBin.unit : `${Number.isInteger(perColumn) ? perColumn : perColumn.toFixed(1)} ${perBin.unit}s`;
   const right = `peak ${formatCount(peak)} px per ${per}`;
   lines.push(o.title + ' '.repeat(Math.max(1, width - o.title.length - right.length)) + right);
   for (let r = rows - 1; r >= 0; r--) {
@@ -60,20 +68,20 @@ export function renderTerminalHistogram(counts: readonly number[], o: TerminalHi
     }
     lines.push(paint(line.trimEnd(), o));
   }
-  lines.push(axis(width, columnOf));
+  lines.push(axis(width, columnOf(Math.floor(bins / 2)), o.labels ?? ['0', '128', '255']));
   return lines.join('\n');
 }
 
-/** `0`, `128` and `255` under the columns that show those values. */
-function axis(width: number, columnOf: (value: number) => number): string {
+/** The labels under the first column, the middle bin's column and the last column. */
+function axis(width: number, middle: number, [first, centre, last]: readonly [string, string, string]): string {
   const cells = Array.from({ length: width }, () => ' ');
   const place = (label: string, at: number) => {
     const start = Math.max(0, Math.min(width - label.length, at));
     for (let k = 0; k < label.length; k++) cells[start + k] = label[k]!;
   };
-  place('0', 0);
-  place('128', columnOf(128) - 1);
-  place('255', width - 3);
+  place(first, 0);
+  place(centre, middle - Math.floor((centre.length - 1) / 2));
+  place(last, width - last.length);
   return cells.join('');
 }
 

@@ -53,17 +53,26 @@ export async function postImage(o: PostImageOptions): Promise<PostImageResult> {
     if (!/^content-(type|length)$/i.test(name)) headers[name] = value;
   }
   headers['content-type'] = type;
+  let url = o.url;
+  let redirects = 0;
   for (let attempt = 0; ; attempt++) {
     let reason: string;
     let waitMs: number;
     try {
-      const response = await httpRequest({ method: 'POST', url: o.url, headers, body, timeoutMs });
+      const response = await httpRequest({ method: 'POST', url, headers, body, timeoutMs });
+      const next = redirects < MAX_REDIRECTS ? sameServerRedirect(response, url, headers) : undefined;
+      if (next) {
+        url = next;
+        redirects++;
+        attempt--; // a redirect is not a failed attempt
+        continue;
+      }
       if (response.status !== 503 || attempt >= retries) return { ...response, attempts: attempt + 1 };
       reason = '503 from server';
       const retryAfter = response.headers['retry-after'];
       waitMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null) ?? backoffDelay(attempt);
     } catch (error) {
-      const message = describeNetworkError(error, o.url, timeoutMs);
+      const message = describeNetworkError(error, url, timeoutMs);
       if (!isRetryableNetworkError(error) || attempt >= retries) {
         throw new RequestFailedError(message, attempt + 1, error);
       }
@@ -73,4 +82,31 @@ export async function postImage(o: PostImageOptions): Promise<PostImageResult> {
     o.onRetry?.({ attempt: attempt + 1, waitMs, reason });
     await sleep(waitMs);
   }
+}
+
+/** Redirects followed per upload (a server that keeps redirecting gets its 307 reported). */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Where a 307/308 points, when it points at the same server: the old service (FastAPI) answers
+ * `/process-image/` with a 307 to `/process-image`. Only these two keep the method and body;
+ * only the path and query are taken, sent to the same origin, so the Authorization header never
+ * goes to another host, and a Location built from a `Host` header given for an Ingress still
+ * reaches it through the address in `url`.
+ */
+function sameServerRedirect(response: { status: number; headers: Record<string, unknown> }, url: URL, headers: Record<string, string>): URL | undefined {
+  const location = response.headers.location;
+  if ((response.status !== 307 && response.status !== 308) || typeof location !== 'string') return undefined;
+  let target: URL;
+  try {
+    target = new URL(location, url);
+  } catch {
+    return undefined;
+  }
+  const hostHeader = Object.entries(headers).find(([name]) => name.toLowerCase() === 'host')?.[1];
+  if (target.origin !== url.origin && target.host !== hostHeader) return undefined;
+  const next = new URL(url);
+  next.pathname = target.pathname;
+  next.search = target.search;
+  return next;
 }
