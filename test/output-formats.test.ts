@@ -29,13 +29,31 @@ test('answers JSON by default with the documented fields and X-Served-By from PO
   assert.match(res.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
   assert.match(res.headers.get('server-timing')!, /decode;dur=[\d.]+.*total;dur=/);
   const json = (await res.json()) as Record<string, unknown>;
-  for (const field of ['width', 'height', 'pixels', 'format', 'space', 'channelsInImage', 'bins', 'histogram', 'channels', 'servedBy', 'timingsMs']) {
+  for (const field of [
+    'width',
+    'height',
+    'pixels',
+    'format',
+    'space',
+    'channelsInImage',
+    'depth',
+    'bins',
+    'range',
+    'mask',
+    'counted',
+    'histogram',
+    'channels',
+    'servedBy',
+    'timingsMs',
+  ]) {
     assert.ok(field in json, field);
   }
   assert.equal(json.servedBy, 'pod-under-test');
+  assert.deepEqual([json.depth, json.range, json.mask, json.counted], [8, 'full', 'none', json.pixels]);
   assert.deepEqual(Object.keys(json.channels as object), ['red', 'green', 'blue', 'luma']);
   const stats = (json.channels as Record<string, Record<string, unknown>>).red!;
-  assert.deepEqual(Object.keys(stats).sort(), ['counts', 'entropy', 'max', 'mean', 'median', 'min', 'p01', 'p99', 'stdev'].sort());
+  assert.deepEqual(Object.keys(stats).sort(), ['binRange', 'counts', 'entropy', 'max', 'mean', 'median', 'min', 'p01', 'p99', 'stdev'].sort());
+  assert.deepEqual(stats.binRange, [0, 256]);
 });
 
 test('POST /process-image gives the same histogram as POST /v1/histogram', async () => {

@@ -1,6 +1,7 @@
 // The chart's configuration, pure: histogram counts in, chart.js configuration out. Rendering
 // (the only place that touches a canvas) is in render-chart.ts.
-import type { ChartConfiguration } from 'chart.js';
+import type { ChartConfiguration, Scale } from 'chart.js';
+import type { RangeKind } from '../api/query-limits.ts';
 
 export type ChartType = 'line' | 'bar';
 export type ChartScale = 'linear' | 'log';
@@ -10,6 +11,18 @@ export interface ChartOptions {
   height: number;
   type: ChartType;
   scale: ChartScale;
+  /** How the bins span values (default full: the depth's whole scale, bins of whole values). */
+  range?: RangeKind;
+}
+
+/** One line or bar set: channel name, counts per bin, and the bins' outer edges (default [0, 256]). */
+export type ChartSeries = readonly [string, readonly number[], (readonly [number, number])?];
+
+/** The x axis every dataset carries, so a chart object reused for another config reads its own. */
+interface XAxis {
+  min: number;
+  max: number;
+  ticks: number[];
 }
 
 const X_TICKS = [0, 32, 64, 96, 128, 160, 192, 224, 255];
@@ -25,25 +38,27 @@ export const CHANNEL_COLOURS: Readonly<Record<string, string>> = {
 };
 
 /**
- * chart.js configuration for `series` (channel name → counts per bin). The x axis is linear
- * over pixel values 0..255 with numeric {x, y} points and parsing off: a category axis of 256
- * labels makes chart.js measure every label, about twice the drawing time (measured: 20–27 ms against about 10 ms for the default chart).
+ * chart.js configuration for `series` (channel name → counts per bin → bin edges). The x axis
+ * is linear over pixel values (0..255, 0..65535 at depth 16, or the bins' edges for range data
+ * and LO,HI) with numeric {x, y} points and parsing off: a category axis of 256 labels makes
+ * chart.js measure every label, about twice the drawing time.
  */
 export function chartConfig(
-  series: ReadonlyArray<[string, readonly number[]]>,
+  series: ReadonlyArray<ChartSeries>,
   options: ChartOptions,
   title: string,
 ): ChartConfiguration<'line' | 'bar', { x: number; y: number }[]> {
   const bins = series[0]?.[1].length ?? 256;
-  const binWidth = 256 / bins;
+  const full = (options.range ?? 'full') === 'full';
+  const edges = series.map(([, , binRange]) => binRange ?? ([0, 256] as const));
+  const lo = Math.min(...edges.map(([from]) => from));
+  const hi = Math.max(...edges.map(([, to]) => to));
+  const xAxis: XAxis = full ? fullAxis(hi) : { min: lo, max: hi, ticks: Array.from({ length: 9 }, (_, k) => (k === 8 ? hi : lo + (k * (hi - lo)) / 8)) };
   const bar = options.type === 'bar';
-  const datasets = series.map(([name, counts]) => ({
+  const datasets = series.map(([name, counts, binRange = [0, 256] as const]) => ({
     label: name,
-    // Points at the centre of each bin's value range; for 256 bins, the value itself.
-    data: counts.map((count, i) => ({
-      x: bins === 256 ? i : i * binWidth + (binWidth - 1) / 2,
-      y: options.scale === 'log' && count === 0 ? Number.NaN : count,
-    })),
+    xAxis,
+    data: counts.map((count, i) => ({ x: binCentre(binRange, bins, i, full), y: options.scale === 'log' && count === 0 ? Number.NaN : count })),
     borderColor: CHANNEL_COLOURS[name] ?? 'black',
     backgroundColor: bar ? withAlpha(CHANNEL_COLOURS[name] ?? 'black', 0.45) : (CHANNEL_COLOURS[name] ?? 'black'),
     borderWidth: bar ? 0 : LINE_WIDTH,
@@ -75,14 +90,23 @@ export function chartConfig(
       scales: {
         x: {
           type: 'linear',
-          min: 0,
-          max: 255,
+          // Bounds set in the options too: with them chart.js clips lines at the x bounds (its
+          // default clip), which the spelled-out clip above repeats.
+          min: xAxis.min,
+          max: xAxis.max,
           offset: false,
-          title: { display: true, text: bins === 256 ? 'pixel value' : `pixel value (${bins} bins of ${trim(binWidth)})` },
+          title: { display: true, text: xTitle(bins, full, hi, lo, options.range ?? 'full') },
           ticks: { autoSkip: false, maxRotation: 0 },
-          // Fixed ticks at multiples of 32 (and 255): no tick generation or label measuring.
-          afterBuildTicks: (axis) => {
-            axis.ticks = X_TICKS.map((value) => ({ value }));
+          // Bounds and fixed ticks from the datasets (a reused chart object gets new datasets,
+          // not new scale options): no tick generation; at depth 8 multiples of 32 and 255.
+          afterDataLimits: (axis: Scale) => {
+            const own = axisOf(axis);
+            if (!own) return;
+            axis.min = own.min;
+            axis.max = own.max;
+          },
+          afterBuildTicks: (axis: Scale) => {
+            axis.ticks = (axisOf(axis)?.ticks ?? X_TICKS).map((value) => ({ value }));
           },
         },
         y: {
@@ -93,6 +117,32 @@ export function chartConfig(
       },
     },
   };
+}
+
+/** Full range over 0..scale: whole values, ticks at eighths of the scale and its top value. */
+function fullAxis(scale: number): XAxis {
+  const ticks = scale === 256 ? X_TICKS : [...Array.from({ length: 8 }, (_, k) => (k * scale) / 8), scale - 1];
+  return { min: 0, max: scale - 1, ticks };
+}
+
+/**
+ * Where bin i is drawn. Full range: the centre of the whole values in it (for one value per bin,
+ * the value itself). Otherwise: the middle of its edges.
+ */
+function binCentre([lo, hi]: readonly [number, number], bins: number, i: number, full: boolean): number {
+  const width = (hi - lo) / bins;
+  if (!full) return lo + (i + 0.5) * width;
+  return bins === hi - lo ? i : i * width + (width - 1) / 2;
+}
+
+function xTitle(bins: number, full: boolean, hi: number, lo: number, range: RangeKind): string {
+  if (!full) return `pixel value (${bins} bins over ${range === 'data' ? "each channel's min..max" : `${trim(lo)}..${trim(hi)}`})`;
+  const unit = hi === 65536 ? ', 16-bit' : '';
+  return bins === hi ? `pixel value${unit && ` (${unit.slice(2)})`}` : `pixel value (${bins} bins of ${trim(hi / bins)}${unit})`;
+}
+
+function axisOf(axis: Scale): XAxis | undefined {
+  return (axis.chart.data.datasets[0] as { xAxis?: XAxis } | undefined)?.xAxis;
 }
 
 function withAlpha(rgb: string, alpha: number): string {

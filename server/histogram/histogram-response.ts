@@ -1,6 +1,7 @@
 // The JSON body of a histogram answer, as a type shared by the server that builds it, the
 // client that reads it and the tests that check it. Types only: no code, no dependencies.
 import type { ChannelName, ChannelSummary } from './histogram-summary.ts';
+import type { Depth, MaskName, RangeKind } from '../api/query-limits.ts';
 
 /** Everything in the answer that the image determines. */
 export interface HistogramSummary {
@@ -12,7 +13,14 @@ export interface HistogramSummary {
   channelsInImage: number;
   /** Present for multi-frame images: frames in the file (only the first is counted). */
   frames?: number;
+  /** The depth counted: 16 only for a 16-bit image asked at depth 16. */
+  depth: Depth;
   bins: number;
+  /** How the bins span values: the depth's scale, each channel's min..max, or LO,HI. */
+  range: RangeKind;
+  mask: MaskName;
+  /** Pixels counted: `pixels`, or those with alpha not 0 under mask=alpha. */
+  counted: number;
   luma: 'rec601';
   /** Luma counts: the grayscale histogram the original service returned. */
   histogram: number[];

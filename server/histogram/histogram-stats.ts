@@ -1,4 +1,5 @@
-// Summary statistics of one channel, computed from its exact 256-value counts.
+// Summary statistics of one channel, computed from its exact per-value counts (256 values, or
+// 65536 at depth 16).
 
 export interface ChannelStats {
   mean: number;
@@ -8,12 +9,12 @@ export interface ChannelStats {
   median: number;
   p01: number;
   p99: number;
-  /** Shannon entropy of the value distribution, in bits (0..8). */
+  /** Shannon entropy of the value distribution, in bits (0..8, or 0..16 at depth 16). */
   entropy: number;
 }
 
 /**
- * Statistics of the values counted in `counts` (index = 8-bit value). stdev is the population
+ * Statistics of the values counted in `counts` (index = value, in the units of the depth counted). stdev is the population
  * standard deviation; percentiles use the nearest-rank definition (the smallest value whose
  * cumulative count reaches ceil(p × N), at least 1). All zero for an empty histogram.
  */
@@ -64,15 +65,7 @@ export function percentile(counts: ArrayLike<number>, total: number, p: number):
   return counts.length - 1;
 }
 
-/**
- * Regroups 256 value counts into `bins` equal-width bins over 0..255: value v goes to bin
- * floor(v × bins / 256), so with 256 bins each bin is one value.
- */
-export function rebin(counts: ArrayLike<number>, bins: number): number[] {
-  const out = new Array<number>(bins).fill(0);
-  for (let v = 0; v < 256; v++) out[Math.floor((v * bins) / 256)]! += counts[v]!;
-  return out;
-}
+export { rebin } from './numpy-bins.ts';
 
 // Six decimals keep JSON short and stable across platforms without hiding real differences.
 function round(value: number): number {

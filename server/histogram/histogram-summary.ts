@@ -1,13 +1,17 @@
-// Builds the histogram part of the JSON response from raw counts: channel selection, bins,
-// and statistics. Framework-free.
-import { channelStats, rebin, type ChannelStats } from './histogram-stats.ts';
+// Builds the histogram part of the JSON response from raw counts: channel selection, bins over
+// the range asked, and statistics. Framework-free.
+import { channelStats, type ChannelStats } from './histogram-stats.ts';
+import { binCounts, type BinRangeOption } from './numpy-bins.ts';
 import type { RawCounts } from './count-pixels.ts';
+import { CHANNEL_NAMES } from '../api/query-limits.ts';
 
-export const CHANNEL_NAMES = ['red', 'green', 'blue', 'alpha', 'luma'] as const;
+export { CHANNEL_NAMES } from '../api/query-limits.ts';
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 export interface ChannelSummary extends ChannelStats {
   counts: number[];
+  /** The outer edges of the bins, [lo, hi]: the depth's scale for range full. */
+  binRange: [number, number];
 }
 
 /** How the decoded buffer is laid out. */
@@ -26,8 +30,9 @@ export function defaultChannels(layout: PixelLayout): ChannelName[] {
 }
 
 /**
- * The 256 value counts of `name`. A gray image's red, green and blue are its gray channel (its
- * sRGB expansion has R = G = B = gray); an image without alpha is opaque: alpha is all 255.
+ * The value counts of `name` (256 entries, or 65536 at depth 16). A gray image's red, green and
+ * blue are its gray channel (its sRGB expansion has R = G = B = gray); an image without alpha is
+ * opaque: alpha is the top value for each of the `pixels` counted.
  */
 export function valueCounts(raw: RawCounts, layout: PixelLayout, name: ChannelName, pixels: number): Uint32Array {
   const gray = layout.gray || layout.channels <= 2;
@@ -36,8 +41,8 @@ export function valueCounts(raw: RawCounts, layout: PixelLayout, name: ChannelNa
       return raw.luma;
     case 'alpha': {
       if (hasAlpha(layout)) return raw.channels[layout.channels - 1]!;
-      const opaque = new Uint32Array(256);
-      opaque[255] = pixels;
+      const opaque = new Uint32Array(raw.luma.length);
+      opaque[opaque.length - 1] = pixels;
       return opaque;
     }
     default:
@@ -46,8 +51,9 @@ export function valueCounts(raw: RawCounts, layout: PixelLayout, name: ChannelNa
 }
 
 /**
- * Per-channel counts in `bins` bins and statistics from the exact 256-value counts, in the
- * canonical order red, green, blue, alpha, luma whatever order `names` has.
+ * Per-channel counts in `bins` bins over `range` (default full) and statistics from the exact
+ * per-value counts (over every counted pixel, whatever the range), in the canonical order red,
+ * green, blue, alpha, luma whatever order `names` has. `pixels`: the pixels counted.
  */
 export function summarizeChannels(
   raw: RawCounts,
@@ -55,12 +61,14 @@ export function summarizeChannels(
   names: readonly ChannelName[],
   bins: number,
   pixels: number,
+  range: BinRangeOption = { kind: 'full' },
 ): Partial<Record<ChannelName, ChannelSummary>> {
   const out: Partial<Record<ChannelName, ChannelSummary>> = {};
   for (const name of CHANNEL_NAMES) {
     if (!names.includes(name)) continue;
     const counts = valueCounts(raw, layout, name, pixels);
-    out[name] = { counts: rebin(counts, bins), ...channelStats(counts) };
+    const binned = binCounts(counts, bins, range);
+    out[name] = { counts: binned.counts, ...channelStats(counts), binRange: binned.binRange };
   }
   return out;
 }

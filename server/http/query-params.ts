@@ -1,9 +1,30 @@
 // The histogram routes' query parameters: one zod schema that both validates requests and
-// describes them in the OpenAPI document. Messages name the parameter, what was expected and
-// what arrived.
+// describes them in the OpenAPI document, plus the checks that span parameters (bins against
+// depth) and the refusal of names the API does not know. Messages name the parameter, what was
+// expected and what arrived. The limits themselves are data in api/query-limits.ts.
 import { z } from '@hono/zod-openapi';
 import { parseAccept } from 'hono/utils/accept';
-import { CHANNEL_NAMES, type ChannelName } from '../histogram/histogram-summary.ts';
+import {
+  CHANNEL_NAMES,
+  CHART_HEIGHT,
+  CHART_SCALES,
+  CHART_TYPES,
+  CHART_WIDTH,
+  DEFAULT_BINS,
+  DEFAULT_DEPTH,
+  MASKS,
+  MAX_BINS,
+  MIN_BINS,
+  OUTPUT_FORMATS,
+  QUERY_PARAMETERS,
+  type Depth,
+  type OutputFormat,
+} from '../api/query-limits.ts';
+import type { ChannelName } from '../histogram/histogram-summary.ts';
+import type { BinRangeOption } from '../histogram/numpy-bins.ts';
+import { nearestName } from './nearest-name.ts';
+
+export { OUTPUT_FORMATS, type OutputFormat } from '../api/query-limits.ts';
 
 const intParam = (name: string, min: number, max: number, fallback: number, description: string) =>
   z
@@ -31,9 +52,6 @@ const choiceParam = <T extends string>(name: string, choices: readonly T[], desc
     })
     .openapi({ param: { name, in: 'query' }, type: 'string', enum: [...choices], description });
 
-export const OUTPUT_FORMATS = ['json', 'png', 'csv'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
 const channelsParam = z
   .string()
   .optional()
@@ -52,22 +70,125 @@ const channelsParam = z
     description: `Comma list from ${CHANNEL_NAMES.join(', ')}. Default: every channel the image has, plus luma.`,
   });
 
+const depthParam = z
+  .string()
+  .optional()
+  .transform((raw, ctx): Depth => {
+    if (raw === undefined || raw === '') return DEFAULT_DEPTH;
+    const value = raw.trim();
+    if (value === '8' || value === '16') return Number(value) as Depth;
+    ctx.addIssue({ code: 'custom', message: `Expected one of 8, 16 for depth but received "${raw}"` });
+    return z.NEVER;
+  })
+  .openapi({
+    param: { name: 'depth', in: 'query' },
+    type: 'integer',
+    enum: [8, 16],
+    default: DEFAULT_DEPTH,
+    description:
+      "Depth to count at. 16 counts 16-bit images over 0..65535; an 8-bit image is counted at its own depth (8) whatever is asked. The answer's `depth` says which depth was counted.",
+  });
+
+// A decimal number as people write them: optional sign, digits with an optional fraction, an
+// optional exponent. Not hex, not Infinity, not an empty string (which Number() reads as 0).
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+const rangeParam = z
+  .string()
+  .optional()
+  .transform((raw, ctx): BinRangeOption => {
+    if (raw === undefined || raw.trim() === '') return { kind: 'full' };
+    const value = raw.trim().toLowerCase();
+    if (value === 'full' || value === 'data') return { kind: value };
+    const parts = value.split(',').map((part) => part.trim());
+    const [lo, hi] = parts.map(Number) as [number, number];
+    if (parts.length === 2 && parts.every((part) => DECIMAL.test(part)) && Number.isFinite(lo) && Number.isFinite(hi)) {
+      if (lo <= hi) return { kind: 'explicit', lo, hi };
+      ctx.addIssue({ code: 'custom', message: `Expected LO <= HI for range but received "${raw}" (${lo} > ${hi})` });
+      return z.NEVER;
+    }
+    ctx.addIssue({ code: 'custom', message: `Expected full, data or LO,HI (two finite decimal numbers) for range but received "${raw}"` });
+    return z.NEVER;
+  })
+  .openapi({
+    param: { name: 'range', in: 'query' },
+    type: 'string',
+    default: 'full',
+    example: '0,128',
+    description:
+      "`full`: equal-width bins over the depth's whole scale, as `numpy.histogram(a, bins, range=(0, 2**depth))`. `data`: each channel over its own min..max, as `numpy.histogram(a, bins)` (so `/process-image?range=data` gives the original service's bins). `LO,HI`: as `numpy.histogram(a, bins, range=(LO, HI))`; values outside are not counted. Statistics stay over every counted pixel.",
+  });
+
+// bins is checked against the depth asked in parseHistogramQuery, which sees both: here it is
+// only read as a number (NaN when it is not a whole decimal number).
+const binsParam = z
+  .string()
+  .optional()
+  .transform((raw) => (raw === undefined || raw === '' ? DEFAULT_BINS : /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN))
+  .openapi({
+    param: { name: 'bins', in: 'query' },
+    type: 'integer',
+    minimum: MIN_BINS,
+    maximum: MAX_BINS[16],
+    default: DEFAULT_BINS,
+    description: `Equal-width bins over the range: ${MIN_BINS}..${MAX_BINS[8]} at depth 8, ${MIN_BINS}..${MAX_BINS[16]} at depth 16 (the depth asked). With range full, value v goes to bin floor(v × bins / 2^depth).`,
+  });
+
 /** Query parameters of POST /v1/histogram and POST /process-image. */
 export const HistogramQuery = z.object({
-  bins: intParam('bins', 1, 256, 256, 'Equal-width bins over 0..255; value v goes to bin floor(v × bins / 256).'),
+  bins: binsParam,
+  depth: depthParam,
+  range: rangeParam,
+  mask: choiceParam(
+    'mask',
+    MASKS,
+    "`alpha`: count only pixels whose alpha is not 0 (an image without alpha counts every pixel). The answer's `counted` says how many were counted.",
+  ),
   channels: channelsParam,
   format: choiceParam(
     'format',
     OUTPUT_FORMATS,
     'Output; overrides `Accept`, which is read with its q-values: `image/png` → png, `text/csv` → csv; json when `Accept` prefers it, is absent, or leaves nothing else (`image/png;q=0, */*` → json).',
   ),
-  width: intParam('width', 200, 4000, 800, 'Chart width in pixels (png only).'),
-  height: intParam('height', 100, 3000, 400, 'Chart height in pixels (png only).'),
-  scale: choiceParam('scale', ['linear', 'log'] as const, 'Chart y axis (png only). Default linear.'),
-  type: choiceParam('type', ['line', 'bar'] as const, 'Chart kind (png only). Default line.'),
+  width: intParam('width', CHART_WIDTH.min, CHART_WIDTH.max, CHART_WIDTH.default, 'Chart width in pixels (png only).'),
+  height: intParam('height', CHART_HEIGHT.min, CHART_HEIGHT.max, CHART_HEIGHT.default, 'Chart height in pixels (png only).'),
+  scale: choiceParam('scale', CHART_SCALES, 'Chart y axis (png only). Default linear.'),
+  type: choiceParam('type', CHART_TYPES, 'Chart kind (png only). Default line.'),
 });
 
 export type HistogramQuery = z.output<typeof HistogramQuery>;
+
+export type ParsedQuery = { success: true; data: HistogramQuery } | { success: false; message: string };
+
+/**
+ * Validates the raw query of a histogram request: unknown names first (with the nearest known
+ * name when one is close), then every value, then bins against the depth asked. Never throws.
+ */
+export function parseHistogramQuery(raw: Record<string, string>): ParsedQuery {
+  const known = QUERY_PARAMETERS as readonly string[];
+  const unknown = Object.keys(raw).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    const message = unknown
+      .map((name) => {
+        const near = nearestName(name, known);
+        return `unknown parameter "${name}"${near ? `; did you mean "${near}"?` : ''}`;
+      })
+      .join('; ');
+    return { success: false, message: `${message} (known parameters: ${known.join(', ')})` };
+  }
+  const parsed = HistogramQuery.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  // The depth asked decides the bins allowed; an invalid depth is reported above, and bins
+  // judged as for the default depth.
+  const depth: Depth = raw.depth?.trim() === '16' ? 16 : DEFAULT_DEPTH;
+  const bins = parsed.success ? parsed.data.bins : binsParam.parse(raw.bins);
+  if (!(Number.isInteger(bins) && bins >= MIN_BINS && bins <= MAX_BINS[depth])) {
+    const deeper = depth === 8 && Number.isInteger(bins) && bins <= MAX_BINS[16] && bins > MAX_BINS[8] ? ` (up to ${MAX_BINS[16]} with depth=16)` : '';
+    problems.unshift(`Expected integer between ${MIN_BINS} and ${MAX_BINS[depth]} for bins but received "${raw.bins}"${deeper}`);
+  }
+  if (!parsed.success || problems.length > 0) return { success: false, message: problems.join('; ') };
+  return parsed;
+}
 
 const MEDIA_TYPES: Record<OutputFormat, string> = { json: 'application/json', png: 'image/png', csv: 'text/csv' };
 

@@ -1,16 +1,20 @@
-// Turns uploaded bytes into raw 8-bit pixels with sharp, after checking the format and the
-// pixel count from the header alone (cheap), so oversized images are refused before decoding.
+// Turns uploaded bytes into raw samples with sharp, after checking the format, the sample
+// format and the pixel count from the header alone (cheap), so oversized images and samples
+// without a counting rule are refused before decoding.
 // sharp runs its work on libuv's thread pool: calling it from the event loop does not block it.
 import sharp, { type Metadata } from 'sharp';
 import { ImageError } from './image-error.ts';
 import { withDecoderErrors } from './decoder-errors.ts';
 import { sniffFormat } from './sniff-format.ts';
 import { readImageHeader, type ImageHeader } from './read-header.ts';
+import { sampleClass, type SampleFacts } from './sample-format.ts';
+import { gifTransparentColour, paintTransparentPixels } from './gif-transparency.ts';
+import { decodeByClass } from './decode-by-class.ts';
 
-/** Formats accepted, as sharp's metadata names them. SVG/PDF are vector and refused. */
-export const DECODABLE_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
+/** Formats accepted, as sharp's metadata names them. SVG/PDF are vector and refused; HEIF only when AV1-coded (AVIF). */
+export const DECODABLE_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif']);
 
-const EXPECTED = 'expected JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF';
+const EXPECTED = 'expected JPEG, PNG, WebP, GIF, TIFF or AVIF';
 
 // A stream of unique images gains nothing from libvips' operation cache (sharp docs,
 // performance), and one libvips thread per image: CONCURRENCY images already run at once, each
@@ -19,29 +23,36 @@ sharp.cache(false);
 sharp.concurrency(1);
 
 export interface DecodedImage {
-  pixels: Uint8Array;
+  /** Interleaved samples: bytes for 8-bit images, Uint16Array (native order) for 16-bit ones. */
+  pixels: Uint8Array | Uint16Array;
   width: number;
   height: number;
-  /** Channels in the decoded buffer: 1 gray, 3 RGB, 4 RGBA (gray+alpha arrives as RGBA). */
+  /** Channels in the decoded buffer: 1 gray, 2 gray+alpha (16-bit only), 3 RGB, 4 RGBA (8-bit gray+alpha arrives as RGBA). */
   channels: number;
+  /** Bits per sample in `pixels`: 16 for 16-bit sources, else 8. */
+  sampleBits: 8 | 16;
   /** True for grayscale sources: R = G = B = gray, and luma is the gray channel. */
   gray: boolean;
   /** Channels the encoded image declares (e.g. 4 for CMYK). */
   channelsInImage: number;
-  /** "jpeg", "png", "webp", "gif", "tiff", "avif" or "heif". */
+  /** "jpeg", "png", "webp", "gif", "tiff" or "avif". */
   format: string;
-  /** The source colour space (sharp's interpretation, e.g. "srgb", "b-w", "cmyk"). */
+  /** The source colour space (sharp's interpretation, e.g. "srgb", "b-w", "cmyk", "rgb16"). */
   space: string;
   /** Frames in the file (1 for still images); only the first is decoded. */
   frames: number;
 }
 
 /**
- * Decodes the first frame of `bytes` to 8-bit sRGB (or gray) pixels.
+ * Decodes the first frame of `bytes` to its samples, by the rule of its class: 8-bit images as
+ * 8-bit sRGB (or gray) pixels; 16-bit gray and RGB(A) as their 16-bit samples untouched; CMYK
+ * from its stored samples to RGB by Pillow's rule (no colour profile); GIF's transparent pixels
+ * given their palette colour.
  * @throws {ImageError} `unsupported` for bytes that are not a supported image (SVG and XML are
- *   refused from their first bytes, before any decoder sees them); `unprocessable` for a
- *   corrupt or truncated image, or one over `maxPixels`. Other errors (out of memory, a bug)
- *   are rethrown as they are.
+ *   refused from their first bytes, before any decoder sees them) and for HEVC-coded HEIF;
+ *   `unprocessable` for a corrupt or truncated image, one over `maxPixels`, or samples without a
+ *   counting rule (float, 32-bit integer, more than 4 bands, CMYK with alpha). Other errors (out
+ *   of memory, a bug) are rethrown as they are.
  */
 export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
   const sniffed = sniffFormat(bytes);
@@ -53,9 +64,10 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
     withOneFrame(readImageHeader(bytes)) ??
     headerFrom(await withDecoderErrors(() => sharp(bytes, { limitInputPixels: false }).metadata(), formatName, maxPixels));
   const { format, width, frames } = header;
-  if (!DECODABLE_FORMATS.has(format)) {
+  if (!DECODABLE_FORMATS.has(format) && format !== 'heif') {
     throw new ImageError('unsupported', `the upload is a ${format.toUpperCase()} image; ${EXPECTED}`);
   }
+  const samples = sampleClass(header); // HEIF that is not AVIF is refused here, as HEVC
   const frameHeight = header.height;
   const pixelCount = width * frameHeight;
   if (pixelCount > maxPixels) {
@@ -64,6 +76,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   if (width === 0 || frameHeight === 0) {
     throw new ImageError('unprocessable', 'the image header declares no pixels (width or height is 0)');
   }
+  if (samples !== 'uchar') return decodeByClass(bytes, maxPixels, header, samples, formatName);
   const gray = header.space === 'b-w' || header.space === 'grey16';
   // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
   // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
@@ -79,11 +92,17 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
     formatName,
     maxPixels,
   );
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  if (format === 'gif' && info.channels === 4) {
+    const colour = gifTransparentColour(bytes);
+    if (colour) paintTransparentPixels(pixels, colour);
+  }
   return {
-    pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    pixels,
     width: info.width,
     height: info.height,
     channels: info.channels,
+    sampleBits: 8,
     gray,
     channelsInImage: header.channels || info.channels,
     format,
@@ -92,7 +111,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   };
 }
 
-interface Header extends Pick<ImageHeader, 'width' | 'height' | 'channels' | 'space' | 'hasAlpha'> {
+export interface Header extends Pick<ImageHeader, 'width' | 'height' | 'channels' | 'space' | 'hasAlpha'>, SampleFacts {
   format: string;
   /** Frames in the file; `height` is the height of one. */
   frames: number;
@@ -110,6 +129,8 @@ function headerFrom(meta: Metadata): Header {
     space: String(meta.space ?? 'srgb'),
     hasAlpha: meta.hasAlpha === true,
     frames,
+    ...(meta.depth ? { depth: meta.depth } : {}),
+    ...(meta.compression ? { compression: meta.compression } : {}),
   };
 }
 

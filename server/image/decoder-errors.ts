@@ -4,6 +4,7 @@
 // the caller to treat as an internal error (a libvips out-of-memory, a bug in how sharp is
 // called), never blamed on the image.
 import { ImageError } from './image-error.ts';
+import { hevcUnsupported } from './sample-format.ts';
 
 // The domains libvips and its loaders prefix their messages with (seen from mutated JPEG, PNG,
 // GIF, WebP, TIFF, AVIF and HEIF inputs), and sharp's own input prefixes.
@@ -19,6 +20,8 @@ const INPUT_MESSAGE = new RegExp(
   ].join('|'),
 );
 const UNSUPPORTED = /unsupported image format/i;
+// libheif without an HEVC decoder: "Support for this compression format has not been built in: HEVC".
+const NO_HEVC = /not been built in: HEVC|HEVC.*decoder/i;
 const PIXEL_LIMIT = /exceeds pixel limit/i;
 const CHANNEL_LIMIT = /exceeds channel limit/i;
 const NO_COLOUR_ROUTE = /^vips_colourspace: no known route/;
@@ -33,8 +36,9 @@ export function imageErrorFrom(error: unknown, formatName: string, maxPixels: nu
   if (error instanceof ImageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (OUT_OF_MEMORY.test(message) || !INPUT_MESSAGE.test(message)) return null;
+  if (NO_HEVC.test(message)) return hevcUnsupported();
   if (UNSUPPORTED.test(message)) {
-    return new ImageError('unsupported', 'the upload is not an image format this service decodes (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF)');
+    return new ImageError('unsupported', 'the upload is not an image format this service decodes (JPEG, PNG, WebP, GIF, TIFF or AVIF)');
   }
   if (PIXEL_LIMIT.test(message)) return new ImageError('unprocessable', `the image has more pixels than the limit of ${maxPixels}`);
   if (CHANNEL_LIMIT.test(message)) return new ImageError('unprocessable', `the ${formatName} image declares more channels than any colour image has`);

@@ -8,7 +8,7 @@ import { ApiError, apiErrorFromImage } from '../errors.ts';
 import { histogramCsv } from '../format/histogram-csv.ts';
 import { decodeAndCount, summarizeImage } from '../histogram/analyze-image.ts';
 import type { HistogramResponse, HistogramSummary } from '../histogram/histogram-response.ts';
-import { HistogramQuery, outputFormat, type OutputFormat } from '../http/query-params.ts';
+import { parseHistogramQuery, outputFormat, type HistogramQuery, type OutputFormat } from '../http/query-params.ts';
 import type { Upload } from '../http/read-upload.ts';
 import { RequestLifecycle, type WaitTimes } from '../http/request-lifecycle.ts';
 import { ImageError } from '../image/image-error.ts';
@@ -27,8 +27,8 @@ export function histogramHandler(services: AppServices) {
   return async (c: Context<AppEnv>) => {
     const request = new RequestLifecycle(c, services);
     try {
-      const parsed = HistogramQuery.safeParse(c.req.query());
-      if (!parsed.success) throw new ApiError('BAD_REQUEST', parsed.error.issues.map((issue) => issue.message).join('; '));
+      const parsed = parseHistogramQuery(c.req.query());
+      if (!parsed.success) throw new ApiError('BAD_REQUEST', parsed.message);
       const query = parsed.data;
       const format = outputFormat(query, c.req.header('accept'));
       c.set('format', format);
@@ -45,7 +45,7 @@ export function histogramHandler(services: AppServices) {
       }
       if (format === 'csv') {
         c.header('Content-Type', 'text/csv; charset=utf-8');
-        return c.body(histogramCsv(summary.channels, summary.bins));
+        return c.body(histogramCsv(summary));
       }
       return c.json(jsonBody(summary, services.config.podName, request.times, total));
     } finally {
@@ -63,16 +63,17 @@ async function analyse({ config, images }: AppServices, upload: Upload, query: H
   try {
     const header = readImageHeader(upload.bytes);
     const small = header !== null && header.width * header.height <= INLINE_MAX_PIXELS;
-    const counted = small ? await decodeAndCount(upload.bytes, config.maxPixels, true) : await images.analyze(upload.bytes, config.maxPixels);
-    summary = summarizeImage(counted, { bins: query.bins, channels: query.channels });
+    const options = { depth: query.depth, mask: query.mask ?? 'none' } as const;
+    const counted = small ? await decodeAndCount(upload.bytes, config.maxPixels, true, options) : await images.analyze(upload.bytes, config.maxPixels, options);
+    summary = summarizeImage(counted, { bins: query.bins, channels: query.channels, range: query.range });
   } catch (error) {
     throw error instanceof ImageError ? apiErrorFromImage(error) : error;
   }
   if (format !== 'png') return { summary, png: null };
   const rendering = performance.now();
   const png = await images.render({
-    series: Object.entries(summary.channels).map(([name, channel]) => [name, channel.counts]),
-    options: { width: query.width, height: query.height, type: query.type ?? 'line', scale: query.scale ?? 'linear' },
+    series: Object.entries(summary.channels).map(([name, channel]) => [name, channel.counts, channel.binRange]),
+    options: { width: query.width, height: query.height, type: query.type ?? 'line', scale: query.scale ?? 'linear', range: summary.range },
     title: `${upload.fileName ?? 'upload'}: ${summary.width} × ${summary.height} ${summary.format.toUpperCase()}, ${summary.bins} bins`,
   });
   summary.timingsMs.render = round(performance.now() - rendering);

@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 // without canvas here the process segfaults when the pool is destroyed).
 import 'sharp';
 import 'canvas';
-import type { CountedImage } from '../histogram/analyze-image.ts';
+import { DEFAULT_COUNT_OPTIONS, type CountedImage, type CountOptions } from '../histogram/analyze-image.ts';
 import { ImageError } from '../image/image-error.ts';
 import type { AnalyzeResult, ChartTask } from './image-task.ts';
 
@@ -15,8 +15,9 @@ export interface ImagePool {
   /**
    * Decodes and counts `bytes` on a worker thread: their memory is moved there when `bytes`
    * spans all of it (big uploads), else the bytes are copied (pooled upload buffers stay here).
+   * `options`: depth and mask to count with (default depth 8, no mask).
    */
-  analyze(bytes: Uint8Array, maxPixels: number): Promise<CountedImage>;
+  analyze(bytes: Uint8Array, maxPixels: number, options?: CountOptions): Promise<CountedImage>;
   /** Draws the chart and resolves with its PNG bytes. */
   render(task: Omit<ChartTask, 'kind'>): Promise<Uint8Array>;
   /** Resolves once every thread has loaded and warmed up. */
@@ -41,12 +42,12 @@ export function createImagePool(threads: number): ImagePool {
   });
   const ready = Promise.all(Array.from({ length: threads }, () => pool.run('ping'))).then(() => undefined);
   return {
-    async analyze(bytes, maxPixels) {
+    async analyze(bytes, maxPixels, options = DEFAULT_COUNT_OPTIONS) {
       // A view of a larger (pooled) buffer: copy just its bytes, rather than let the message
       // clone the whole buffer, and move the copy.
       const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       const own = whole ? bytes : bytes.slice();
-      const task = { kind: 'analyze', bytes: own, maxPixels };
+      const task = { kind: 'analyze', bytes: own, maxPixels, options: { depth: options.depth, mask: options.mask } };
       const result = (await pool.run(task, { transferList: [own.buffer as ArrayBuffer] })) as AnalyzeResult;
       if (!result.ok) throw new ImageError(result.kind, result.message);
       return result.counted;

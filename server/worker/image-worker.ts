@@ -34,7 +34,7 @@ export default async function imageWorker(task: AnalyzeTask | ChartTask | 'ping'
 
 async function analyze(task: AnalyzeTask): Promise<AnalyzeResult> {
   try {
-    return { ok: true, counted: await decodeAndCount(task.bytes, task.maxPixels, false) };
+    return { ok: true, counted: await decodeAndCount(task.bytes, task.maxPixels, false, task.options) };
   } catch (error) {
     if (error instanceof ImageError) return { ok: false, kind: error.kind, message: error.message };
     throw error;
