@@ -10,22 +10,34 @@ expected per-channel value counts (256 at depth 8; at depth 16 a sparse {value: 
 from np.bincount), luma by the fixed-point formula, frames, and skip reasons. With CASES.json
 (a list of {id, fixture, depth, bins, range, mask, channels, oracle}) it also answers each
 case the way the API's spec says numpy would: `np.histogram` over the counted samples, the
-outer edges, the number counted and the statistics. The fixtures index is
+outer edges, the number counted and the statistics (fidelity-answers.py). The hand-written
+encoders and Pillow's conversions in numpy are in fidelity-encoders.py; the fixtures index is
 fidelity-fixtures.md beside this file. Needs Debian's python3-pil 9.4 and python3-numpy 1.24;
 libavif-bin (avifenc, avifdec) for AVIF and libheif-examples (heif-enc) for HEIC.
 """
+import importlib.util
 import io
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
-import zlib
-from fractions import Fraction
 
 import numpy as np
 from PIL import Image
+
+
+def load(file):
+    """A module beside this script (its file name has a hyphen, so `import` cannot name it)."""
+    spec = importlib.util.spec_from_file_location(file.replace('-', '_')[:-3], os.path.join(os.path.dirname(os.path.abspath(__file__)), file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+enc = load('fidelity-encoders.py')
+answers = load('fidelity-answers.py')
+luma, cmyk_to_rgb, write_png16, write_tiff = enc.luma, enc.cmyk_to_rgb, enc.write_png16, enc.write_tiff
 
 OUT = sys.argv[1]
 rng = np.random.default_rng(20261207)
@@ -38,12 +50,6 @@ def u8(shape, lo=0, hi=255):
 
 def u16(shape, lo=0, hi=65535):
     return rng.integers(lo, hi + 1, shape, dtype=np.uint16)
-
-
-def luma(r, g, b):
-    """Pillow's convert("L") (libImaging/Convert.c, L24): exact integers, any sample width."""
-    r, g, b = (np.asarray(x, dtype=np.int64) for x in (r, g, b))
-    return (19595 * r + 38470 * g + 7471 * b + 32768) >> 16
 
 
 def samples(pixels, depth):
@@ -82,66 +88,6 @@ def assert_pillow_decodes(name, expected, mode):
     """The file holds what we meant: Pillow decodes it to `expected` (an H×W×C uint8 array)."""
     got = np.asarray(Image.open(path(name)).convert(mode))
     assert np.array_equal(got.reshape(expected.shape), expected), f'{name}: Pillow decodes other pixels'
-
-
-# --- hand-written encoders: Pillow cannot write every 16-bit PNG and TIFF layout ---
-
-def write_png16(name, a):
-    """A 16-bit PNG (colour type from the channel count), unfiltered rows, one IDAT."""
-    h, w, c = a.shape
-    colour_type = {1: 0, 2: 4, 3: 2, 4: 6}[c]
-    rows = a.astype('>u2').reshape(h, w * c)
-    raw = b''.join(b'\0' + row.tobytes() for row in rows)
-
-    def chunk(kind, data):
-        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
-
-    ihdr = struct.pack('>IIBBBBB', w, h, 16, colour_type, 0, 0, 0)
-    png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
-    with open(path(name), 'wb') as f:
-        f.write(png)
-
-
-def write_tiff(name, a, bits, sample_format=1, photometric=None, extra_samples=()):
-    """A little-endian baseline TIFF, uncompressed, one strip, chunky: any band count and sample type."""
-    h, w, c = a.shape
-    if photometric is None:
-        photometric = 1 if c <= 2 else 2
-    dtype = {(8, 1): '<u1', (16, 1): '<u2', (32, 1): '<u4', (32, 2): '<i4', (32, 3): '<f4'}[(bits, sample_format)]
-    data = a.astype(dtype).tobytes()
-    tags = [  # (tag, type, values): type 3 SHORT, 4 LONG
-        (256, 4, [w]), (257, 4, [h]), (258, 3, [bits] * c), (259, 3, [1]), (262, 3, [photometric]),
-        (273, 4, [0]), (277, 3, [c]), (278, 4, [h]), (279, 4, [len(data)]), (284, 3, [1]),
-    ]
-    if extra_samples:
-        tags.append((338, 3, list(extra_samples)))
-    tags.append((339, 3, [sample_format] * c))
-    ifd_size = 2 + 12 * len(tags) + 4
-    extra_at = 8 + ifd_size
-    extra = b''
-    entries = b''
-    for tag, kind, values in tags:
-        size = {3: 2, 4: 4}[kind]
-        packed = struct.pack('<' + ('H' if kind == 3 else 'I') * len(values), *values)
-        if len(packed) <= 4:
-            entries += struct.pack('<HHI', tag, kind, len(values)) + packed.ljust(4, b'\0')
-        else:
-            entries += struct.pack('<HHII', tag, kind, len(values), extra_at + len(extra))
-            extra += packed + b'\0' * (len(packed) % 2)
-        assert size * len(values) == len(packed)
-    strip_at = extra_at + len(extra)
-    entries = entries.replace(struct.pack('<HHII', 273, 4, 1, 0), struct.pack('<HHII', 273, 4, 1, strip_at))
-    ifd = struct.pack('<H', len(tags)) + entries + struct.pack('<I', 0)
-    with open(path(name), 'wb') as f:
-        f.write(b'II*\0' + struct.pack('<I', 8) + ifd + extra + data)
-
-
-def cmyk_to_rgb(cmyk):
-    """Pillow's cmyk2rgb (libImaging/Convert.c), plainly: nk = 255 - K; R = clip(nk - MULDIV255(C, nk))."""
-    c = cmyk.astype(np.int64)
-    nk = 255 - c[..., 3:4]
-    tmp = c[..., :3] * nk + 128
-    return np.clip(nk - (((tmp >> 8) + tmp) >> 8), 0, 255).astype(np.uint8)
 
 
 def build():
@@ -208,25 +154,25 @@ def build():
 
     # 16-bit PNG and TIFF: v >> 8 at depth 8; as stored at depth 16.
     perm = rng.permutation(65536).astype(np.uint16).reshape(256, 256)  # every 16-bit value once
-    write_png16('gray16.png', perm[:, :, None])
+    write_png16(path('gray16.png'), perm[:, :, None])
     add('gray16.png', '16-bit gray PNG', '16-bit: v >> 8 at depth 8; every value at depth 16', perm, depth=16)
     # Alpha is 0 or at least 256, so alpha != 0 whatever the depth counted.
     alpha16 = np.where(u8(S) < 64, 0, u16(S, 256, 65535)).astype(np.uint16)
     g16a = np.dstack([u16(S), alpha16])
-    write_png16('gray-alpha16.png', g16a)
+    write_png16(path('gray-alpha16.png'), g16a)
     add('gray-alpha16.png', '16-bit gray+alpha PNG', '16-bit: gray and alpha reduce alike (v >> 8)', g16a, depth=16)
     rgb16 = u16(S + (3,), 1000, 60000)
-    write_png16('rgb16.png', rgb16)
+    write_png16(path('rgb16.png'), rgb16)
     add('rgb16.png', '16-bit RGB PNG', '16-bit: luma at depth 16 by the formula on 16-bit samples', rgb16, depth=16)
     rgba16 = np.dstack([u16(S + (3,)), alpha16])
-    write_png16('rgba16.png', rgba16)
+    write_png16(path('rgba16.png'), rgba16)
     add('rgba16.png', '16-bit RGBA PNG', '16-bit RGBA: colour, alpha and luma at either depth', rgba16, depth=16)
     gt16 = u16(S)
-    write_tiff('gray16.tif', gt16[:, :, None], 16)
+    write_tiff(path('gray16.tif'), gt16[:, :, None], 16)
     assert np.array_equal(np.asarray(Image.open(path('gray16.tif'))), gt16), 'gray16.tif'
     add('gray16.tif', '16-bit gray TIFF', '16-bit TIFF: as 16-bit PNG', gt16, depth=16)
     rt16 = u16(S + (3,))
-    write_tiff('rgb16.tif', rt16, 16)
+    write_tiff(path('rgb16.tif'), rt16, 16)
     add('rgb16.tif', '16-bit RGB TIFF', '16-bit TIFF: as 16-bit PNG', rt16, depth=16)
 
     # CMYK: Pillow's rule from the stored samples, checked against Pillow's own conversion.
@@ -275,8 +221,8 @@ def build():
         add('lossless.avif', 'AVIF (lossless)', 'AVIF: the decoded pixels', skip='avifenc/avifdec missing: apt-get install libavif-bin')
     heic_skip = None
     if shutil.which('heif-enc'):
-        done = subprocess.run(['heif-enc', '-q', '60', '-o', path('image.heic'), path('rgb8.png')], capture_output=True)
-        with open(path('image.heic'), 'rb') if done.returncode == 0 else io.BytesIO() as f:
+        encoded = subprocess.run(['heif-enc', '-q', '60', '-o', path('image.heic'), path('rgb8.png')], capture_output=True)
+        with open(path('image.heic'), 'rb') if encoded.returncode == 0 else io.BytesIO() as f:
             if b'hvc1' not in f.read(4096):
                 heic_skip = 'heif-enc could not encode HEVC here: install libheif-examples with an x265 encoder'
     else:
@@ -302,105 +248,30 @@ def build():
     add('multipage.tif', 'multi-page TIFF (3 pages)', 'multi-page TIFF: the first page only; frames = 3', rgb, frames=3)
 
     # No rule: 422.
-    write_tiff('float32.tif', rng.random(S + (1,), dtype=np.float32), 32, sample_format=3)
+    write_tiff(path('float32.tif'), rng.random(S + (1,), dtype=np.float32), 32, sample_format=3)
     add('float32.tif', '32-bit float TIFF', '32-bit float samples: 422 naming the format', status=422)
-    write_tiff('int32.tif', rng.integers(0, 2**31, S + (1,)), 32, sample_format=1)
+    write_tiff(path('int32.tif'), rng.integers(0, 2**31, S + (1,)), 32, sample_format=1)
     add('int32.tif', '32-bit integer TIFF', '32-bit integer samples: 422 naming the format', status=422)
-    write_tiff('five-band.tif', u8(S + (5,)), 8, photometric=1, extra_samples=(0, 0, 0, 0))
+    write_tiff(path('five-band.tif'), u8(S + (5,)), 8, photometric=1, extra_samples=(0, 0, 0, 0))
     add('five-band.tif', '5-band 8-bit TIFF', 'more than 4 bands: 422 naming the band count', status=422)
-    write_tiff('cmyk-alpha.tif', u8(S + (5,)), 8, photometric=5, extra_samples=(2,))
+    write_tiff(path('cmyk-alpha.tif'), u8(S + (5,)), 8, photometric=5, extra_samples=(2,))
     add('cmyk-alpha.tif', 'CMYK + alpha TIFF', 'CMYK with alpha: 422', status=422)
-
-
-# --- answers: what numpy says the API should return for a case ---
-
-def nearest_rank(sorted_values, p):
-    """The smallest value whose cumulative count reaches ceil(p * n) (exact rational p)."""
-    k = max(1, -(-(p * len(sorted_values)).numerator // (p * len(sorted_values)).denominator))
-    return int(sorted_values[k - 1])
-
-
-def stats(a, depth):
-    if a.size == 0:
-        return None
-    counts = np.bincount(a.astype(np.int64), minlength=2**depth)
-    prob = counts[counts > 0] / a.size
-    s = np.sort(a)
-    return {
-        'mean': float(a.astype(np.float64).mean()), 'stdev': float(a.astype(np.float64).std()),
-        'min': int(s[0]), 'max': int(s[-1]),
-        'median': nearest_rank(s, Fraction(1, 2)), 'p01': nearest_rank(s, Fraction(1, 100)), 'p99': nearest_rank(s, Fraction(99, 100)),
-        'entropy': float(-(prob * np.log2(prob)).sum()),
-    }
-
-
-def counts_json(counts):
-    """Dense list up to 256 bins; a sparse {bin: count} map beyond (mostly zeros at depth 16)."""
-    if len(counts) <= 256:
-        return [int(c) for c in counts]
-    return {'length': len(counts), 'sparse': {str(i): int(c) for i, c in enumerate(counts) if c}}
-
-
-def answer(case):
-    fx = fixtures[case['fixture']]
-    if case.get('oracle') == 'old-service':
-        # The old service, word for word: np.histogram(np.asarray(img.convert('L')), bins=256).
-        counts, edges = np.histogram(np.asarray(Image.open(path(fx['file'])).convert('L')), bins=256)
-        return {'histogram': counts_json(counts), 'binRange': [float(edges[0]), float(edges[-1])]}
-    depth = 16 if fx['depth'] == 16 and case.get('depth', 8) == 16 else 8
-    bins = case.get('bins', 256)
-    s = fx['_s'][depth]
-    mask = case.get('mask', 'none')
-    keep = s['alpha'] != 0 if mask == 'alpha' and 'alpha' in s else np.ones(s['red'].shape, bool)
-    rng_ = case.get('range', 'full')
-    default = (['luma'] if fx['gray'] else ['red', 'green', 'blue']) + (['alpha'] if fx['hasAlpha'] else []) + ([] if fx['gray'] else ['luma'])
-    names = case.get('channels', default)
-    out, optional = {}, {}
-    # A GIF or animated WebP without transparency may decode with an alpha channel; if the
-    # answer has one, it must be opaque.
-    extra = ['alpha'] if fx.get('optionalOpaqueAlpha') and 'channels' not in case else []
-    for name in names + extra:
-        full = s.get(name)
-        if full is None:  # alpha asked of an image without one: opaque
-            full = np.full(s['red'].shape, 2**depth - 1, s['red'].dtype)
-        a = full[keep]
-        if rng_ == 'full':
-            counts, edges = np.histogram(a, bins, range=(0, 2**depth))
-        elif rng_ == 'data':
-            counts, edges = np.histogram(a, bins)
-        else:
-            lo, hi = (float(x) for x in rng_.split(','))
-            counts, edges = np.histogram(a, bins, range=(lo, hi))
-        (optional if name in extra else out)[name] = {
-            'counts': counts_json(counts), 'binRange': [float(edges[0]), float(edges[-1])], 'stats': stats(a, depth),
-        }
-    return {
-        'depth': depth, 'bins': bins, 'mask': mask, 'counted': int(keep.sum()),
-        'range': rng_ if rng_ in ('full', 'data') else 'explicit', 'channels': out, 'optionalChannels': optional,
-    }
-
-
-def base_counts(fx):
-    """Per-channel value counts: 256 at depth 8, sparse np.bincount at depth 16."""
-    out = {}
-    for depth, s in fx['_s'].items():
-        out[str(depth)] = {
-            name: [int(c) for c in np.bincount(v, minlength=256)] if depth == 8 else {str(i): int(c) for i, c in enumerate(np.bincount(v)) if c}
-            for name, v in s.items()
-        }
-    return out
 
 
 def main():
     build()
     cases = json.load(open(sys.argv[2])) if len(sys.argv) > 2 else []
-    answers = {c['id']: answer(c) for c in cases if not fixtures[c['fixture']].get('skip') and '_s' in fixtures[c['fixture']] or c.get('oracle')}
+    done = {
+        c['id']: answers.answer(fixtures[c['fixture']], c, path(c['fixture']))
+        for c in cases
+        if not fixtures[c['fixture']].get('skip') and ('_s' in fixtures[c['fixture']] or c.get('oracle'))
+    }
     manifest = {
         'fixtures': {
-            name: {**{k: v for k, v in fx.items() if not k.startswith('_')}, **({'counts': base_counts(fx)} if '_s' in fx else {})}
+            name: {**{k: v for k, v in fx.items() if not k.startswith('_')}, **({'counts': answers.base_counts(fx)} if '_s' in fx else {})}
             for name, fx in fixtures.items()
         },
-        'answers': answers,
+        'answers': done,
     }
     with open(path('manifest.json'), 'w') as f:
         json.dump(manifest, f)
