@@ -43,6 +43,8 @@ interface ApiResult {
 interface ChartState {
   type: string;
   yScale: string;
+  xMin: number;
+  xMax: number;
   datasets: { label: string; ys: (number | null)[] }[];
 }
 
@@ -87,6 +89,7 @@ function chartState(page: Page, card: string): Promise<ChartState> {
     type Chart = {
       config: { type: string };
       options: { scales: { y: { type: string } } };
+      scales: { x: { min: number; max: number } };
       data: { datasets: { label: string; data: { y: number | null }[] }[] };
     };
     const { Chart } = globalThis as unknown as { Chart: { getChart(c: unknown): Chart | undefined } };
@@ -95,6 +98,8 @@ function chartState(page: Page, card: string): Promise<ChartState> {
     return {
       type: chart.config.type,
       yScale: chart.options.scales.y.type,
+      xMin: chart.scales.x.min,
+      xMax: chart.scales.x.max,
       datasets: chart.data.datasets.map((d) => ({ label: d.label, ys: d.data.map((p) => p.y) })),
     };
   });
@@ -229,6 +234,49 @@ describe('web page', { skip }, () => {
     const saved = JSON.parse(await readFile((await json.path())!, 'utf8')) as ApiResult;
     assert.equal(saved.bins, 16);
     assert.deepEqual(saved.channels.red?.counts, sixteen.channels.red?.counts);
+  });
+
+  test('the x axis spans 0..255 as the server chart does; depth, range and mask ask the server again with those parameters', async (t) => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    t.after(() => page.close());
+    await page.goto(`${server.url}/`);
+    await page.setInputFiles('#file', { name: 'plasma.png', mimeType: 'image/png', buffer: png });
+    await page.waitForSelector('.card[data-state=done] canvas');
+    let chart = await chartState(page, '.card');
+    assert.deepEqual([chart.xMin, chart.xMax], [0, 255]);
+
+    /** Changes a control, waits for the page's answer to a query with `name` = `value` and returns that query. */
+    const ask = async (name: string, value: string, change: () => Promise<void>) => {
+      const sent = (r: { url(): string }) => r.url().includes('v1/histogram?') && new URL(r.url()).searchParams.get(name) === value;
+      const [response] = await Promise.all([page.waitForResponse(sent), change()]);
+      await page.waitForFunction(() => document.querySelector('.card')?.getAttribute('data-state') === 'done');
+      return new URL(response.url()).searchParams;
+    };
+
+    let query = await ask('range', 'data', () => page.check('input[name=range][value=data]'));
+    assert.equal(query.get('range'), 'data');
+    const data = (await (await api(server.url, png, 'bins=256&range=data')).json()) as ApiResult & {
+      channels: Record<string, ApiChannel & { binRange: [number, number] }>;
+    };
+    chart = await chartState(page, '.card');
+    for (const dataset of chart.datasets) assert.deepEqual(dataset.ys, data.channels[dataset.label]?.counts);
+    const edges = Object.values(data.channels).map((c) => c.binRange);
+    assert.deepEqual([chart.xMin, chart.xMax], [Math.min(...edges.map((e) => e[0])), Math.max(...edges.map((e) => e[1]))]);
+
+    query = await ask('range', '50,200', async () => {
+      await page.fill('#range-lo', '50');
+      await page.fill('#range-hi', '200');
+      await page.locator('#range-hi').blur();
+    });
+    assert.equal(query.get('range'), '50,200');
+    chart = await chartState(page, '.card');
+    assert.deepEqual([chart.xMin, chart.xMax], [50, 200]);
+
+    query = await ask('mask', 'alpha', () => page.check('#mask'));
+    assert.equal(query.get('mask'), 'alpha');
+    query = await ask('depth', '16', () => page.selectOption('#depth', '16').then(() => undefined));
+    assert.equal(query.get('depth'), '16');
+    assert.equal(await page.getAttribute('#bins', 'max'), '65536');
   });
 
   test('at 375 px wide the keyboard reaches the file picker and the page does not scroll sideways', async (t) => {

@@ -32,13 +32,32 @@ token.addEventListener('input', () => sessionStorage.setItem(TOKEN_KEY, token.va
 
 /** Current control values. */
 function options() {
+  const depth = Number($('#depth').value) === 16 ? 16 : 8;
+  const maxBins = depth === 16 ? 65536 : 256;
   const bins = Math.round(Number($('#bins').value));
   return {
-    bins: Number.isFinite(bins) ? Math.min(256, Math.max(1, bins)) : 256,
+    bins: Number.isFinite(bins) ? Math.min(maxBins, Math.max(1, bins)) : 256,
+    depth,
+    range: form.querySelector('input[name=range]:checked').value,
+    mask: $('#mask').checked,
     channels: [...form.querySelectorAll('input[name=channel]:checked')].map((input) => input.value),
     scale: $('#log').checked ? 'log' : 'linear',
     type: form.querySelector('input[name=type]:checked').value,
   };
+}
+
+/**
+ * The query parameters that change the counting (bins, depth, range, mask), the defaults left
+ * out: the server checks the values and its message shows in the card when one is wrong.
+ */
+function countParams() {
+  const { bins, depth, range, mask } = options();
+  const params = { bins };
+  if (depth !== 8) params.depth = depth;
+  if (range === 'data') params.range = 'data';
+  if (range === 'explicit') params.range = `${$('#range-lo').value.trim()},${$('#range-hi').value.trim()}`;
+  if (mask) params.mask = 'alpha';
+  return params;
 }
 
 /** POSTs the file's raw bytes; the server identifies the format from the bytes themselves. */
@@ -125,7 +144,7 @@ async function analyse(entry) {
   $('.retry', card).hidden = true;
   const started = performance.now();
   try {
-    const response = await post(entry.file, { bins: options().bins, format: 'json' });
+    const response = await post(entry.file, { ...countParams(), format: 'json' });
     const roundTrip = performance.now() - started;
     if (generation !== entry.generation) return; // a newer request for this card won
     if (!response.ok) throw await responseError(response);
@@ -159,8 +178,9 @@ function show(entry) {
   if (!result) return;
   const names = shownChannels(result);
   card.classList.add('has-result');
+  const counted = result.counted !== undefined && result.counted !== result.pixels ? ` (${result.counted.toLocaleString('en')} counted)` : '';
   $('.status', card).textContent =
-    `${result.width} × ${result.height} ${result.format}, ${result.pixels.toLocaleString('en')} pixels · ` +
+    `${result.width} × ${result.height} ${result.format}, ${result.pixels.toLocaleString('en')} pixels${counted} · ` +
     `served by ${result.servedBy} in ${result.timingsMs.total.toFixed(1)} ms ` +
     `(${Math.round(entry.roundTrip)} ms round trip)`;
   const rows = names.map((name) => {
@@ -183,13 +203,36 @@ function show(entry) {
   drawChart(entry, names);
 }
 
+/**
+ * Where each bin of a channel is drawn and what it spans, as the server's own chart draws it.
+ * Range full: bins over the depth's whole values (0..255, or 0..65535), the point at the centre
+ * of the whole values a bin holds (the value itself with one value per bin). Range data or
+ * LO,HI: bins between the channel's `binRange` edges, the point at the middle of each bin.
+ */
+function binGeometry(result, channel) {
+  const bins = result.bins;
+  const scale = 2 ** (result.depth ?? 8);
+  const [lo, hi] = channel.binRange ?? [0, scale];
+  const width = (hi - lo) / bins;
+  if ((result.range ?? 'full') === 'full') {
+    const first = (i) => Math.ceil(i * width);
+    return {
+      lo: 0,
+      hi: scale - 1,
+      x: (i) => (bins === scale ? i : i * width + (width - 1) / 2),
+      label: (i) => (first(i + 1) - 1 > first(i) ? `${first(i)}–${first(i + 1) - 1}` : `${first(i)}`),
+    };
+  }
+  const edge = (value) => String(Number(value.toPrecision(6)));
+  return { lo, hi, x: (i) => lo + (i + 0.5) * width, label: (i) => `${edge(lo + i * width)}–${edge(lo + (i + 1) * width)}` };
+}
+
 function drawChart(entry, names) {
   const { result } = entry;
   const { scale, type } = options();
-  // Equal-width bins over 0..255: bin i holds the values v with floor(v × bins / 256) = i.
-  const width = 256 / result.bins;
-  const first = (i) => Math.ceil(i * width);
-  const binLabel = (i) => (first(i + 1) - 1 > first(i) ? `${first(i)}–${first(i + 1) - 1}` : `${first(i)}`);
+  const geometry = Object.fromEntries(names.map((name) => [name, binGeometry(result, result.channels[name])]));
+  const xMin = Math.min(...names.map((name) => geometry[name].lo));
+  const xMax = Math.max(...names.map((name) => geometry[name].hi));
   const canvas = $('canvas', entry.card);
   canvas.setAttribute('aria-label', `Histogram of ${names.join(', ')} for ${entry.file.name}, ${result.bins} bins`);
   entry.chart?.destroy();
@@ -199,7 +242,7 @@ function drawChart(entry, names) {
       datasets: names.map((name) => ({
         label: name,
         // x at the bin's centre, so a bar covers its bin; log scales cannot draw 0
-        data: result.channels[name].counts.map((y, i) => ({ x: (i + 0.5) * width, y: scale === 'log' && y === 0 ? null : y })),
+        data: result.channels[name].counts.map((y, i) => ({ x: geometry[name].x(i), y: scale === 'log' && y === 0 ? null : y })),
         borderColor: COLOURS[name],
         backgroundColor: `${COLOURS[name]}55`,
         borderWidth: type === 'line' ? 1.5 : 0,
@@ -218,10 +261,24 @@ function drawChart(entry, names) {
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
         legend: { labels: { boxWidth: 12 } },
-        tooltip: { callbacks: { title: ([item]) => (item ? `value ${binLabel(item.dataIndex)}` : '') } },
+        tooltip: {
+          callbacks: { title: ([item]) => (item ? `value ${geometry[names[item.datasetIndex]]?.label(item.dataIndex) ?? ''}` : '') },
+        },
       },
       scales: {
-        x: { type: 'linear', min: 0, max: 256, offset: false, title: { display: true, text: 'pixel value' }, ticks: { stepSize: 32 } },
+        x: {
+          type: 'linear',
+          min: xMin,
+          max: xMax,
+          offset: false,
+          title: { display: true, text: 'pixel value' },
+          // whole-scale axes tick at eighths of the scale (every 32 at 8-bit) and at the last value
+          afterBuildTicks: (axis) => {
+            const full = (result.range ?? 'full') === 'full';
+            const step = (full ? xMax + 1 : xMax - xMin) / 8;
+            axis.ticks = Array.from({ length: 9 }, (_, k) => ({ value: k === 8 ? xMax : xMin + k * step }));
+          },
+        },
         y: {
           type: scale === 'log' ? 'logarithmic' : 'linear',
           beginAtZero: scale !== 'log',
@@ -243,8 +300,8 @@ async function download(entry, format) {
   if (format === 'json' && entry.result) {
     blob = new Blob([entry.jsonText], { type: 'application/json' });
   } else {
-    const { bins, scale, type } = options();
-    const params = { format, bins, scale, type };
+    const { scale, type } = options();
+    const params = { format, ...countParams(), scale, type };
     const names = entry.result ? shownChannels(entry.result) : [];
     if (names.length > 0) params.channels = names.join(',');
     try {
@@ -281,10 +338,24 @@ dropzone.addEventListener('drop', (event) => {
   if (event.dataTransfer?.files.length) addFiles(event.dataTransfer.files);
 });
 
-// Bins change the counting: ask the server again. Channels, scale and type only redraw.
-$('#bins').addEventListener('change', () => analyseInTurn([...entries].reverse()));
+// Bins, depth, range and mask change the counting: ask the server again. Channels, scale and
+// type only redraw.
+const COUNTING = new Set(['bins', 'depth', 'range', 'range-lo', 'range-hi', 'mask']);
+$('#depth').addEventListener('change', () => {
+  $('#bins').max = options().depth === 16 ? '65536' : '256';
+});
+for (const id of ['range-lo', 'range-hi']) {
+  // typing a bound chooses the explicit range
+  $(`#${id}`).addEventListener('input', () => {
+    form.querySelector('input[name=range][value=explicit]').checked = true;
+  });
+}
 form.addEventListener('change', (event) => {
-  if (event.target.id === 'bins' || event.target.id === 'token') return;
+  if (event.target.id === 'token') return;
+  if (COUNTING.has(event.target.name) || COUNTING.has(event.target.id)) {
+    analyseInTurn([...entries].reverse());
+    return;
+  }
   for (const entry of entries) show(entry);
 });
 form.addEventListener('submit', (event) => event.preventDefault());
