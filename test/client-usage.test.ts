@@ -104,6 +104,29 @@ const cases: Array<{ name: string; args: string[]; message: RegExp; help?: strin
     message: /^Expected channels from red,green,blue,alpha,luma for --channels but received "purple"$/,
   },
   {
+    name: '--bins 257 is refused at depth 8',
+    args: ['-i', '<image>', '--bins', '257'],
+    message: /^Expected integer between 1 and 256 for --bins but received 257$/,
+  },
+  {
+    name: '--bins 65537 is refused at --depth 16, naming the depth',
+    args: ['-i', '<image>', '--depth', '16', '--bins', '65537'],
+    message: /^Expected integer between 1 and 65536 for --bins at --depth 16 but received 65537$/,
+  },
+  { name: '--depth 12 is not a depth', args: ['-i', '<image>', '--depth', '12'], message: /^Expected one of 8, 16 for --depth but received 12$/ },
+  {
+    name: '--range with one number is refused',
+    args: ['-i', '<image>', '--range', '10'],
+    message: /^Expected full, data or LO,HI \(two numbers\) for --range but received "10"$/,
+  },
+  {
+    name: '--range LO above HI is refused',
+    args: ['-i', '<image>', '--range', '200,100'],
+    message: /^Expected LO <= HI for --range but received "200,100"$/,
+  },
+  { name: '--range inf,1 is not finite', args: ['-i', '<image>', '--range', 'inf,1'], message: /for --range but received "inf,1"$/ },
+  { name: '--mask luma is not a mask', args: ['-i', '<image>', '--mask', 'luma'], message: /^Expected one of alpha for --mask but received "luma"$/ },
+  {
     name: 'capacity refuses an objective it cannot check',
     args: ['capacity', '--slo', 'p98=1s'],
     message: /for --slo but received "p98=1s"$/,
@@ -144,12 +167,17 @@ test('every wrong command line exits 2 with one line naming what was wrong, and 
   assert.equal(await serverPosts(server.url), postsBefore, 'no wrong command line uploaded anything');
 });
 
-test('the limits themselves (bins 1 and 256, chart 200×100 and 4000×3000) are accepted by client and server', async () => {
+test('the limits themselves (bins 1 and 256, 65536 at depth 16, chart 200×100 and 4000×3000) and every range and mask form are accepted by client and server', async () => {
   for (const args of [
     ['--bins', '1'],
     ['--bins', '256'],
     ['--chart-width', '200', '--chart-height', '100'],
     ['--chart-width', '4000', '--chart-height', '3000'],
+    ['--depth', '16', '--bins', '65536'],
+    ['--range', 'data'],
+    ['--range', '10.5,200'],
+    ['--range=-1,300'], // a leading minus needs the = form, or yargs reads it as an option
+    ['--mask', 'alpha'],
   ]) {
     const run = await runCli(['-i', image, '--url', server.url, '-o', join(dir, 'out.png'), '-q', ...args]);
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);

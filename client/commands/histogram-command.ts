@@ -2,18 +2,31 @@
 // uploads images, writes charts/tables and prints histograms (one image) or a batch summary.
 import type { Argv, CommandModule } from 'yargs';
 import { parseHeaders } from '../http/parse-headers.ts';
-import { formatFailure, formatBatchSummary, formatHistograms, formatSummaryLine } from '../histogram/print-result.ts';
+import { formatFailure, formatBatchSummary, formatHistograms, formatSummaryLine, olderServerNotice } from '../histogram/print-result.ts';
+import { checkRange } from '../histogram/check-range.ts';
 import { createProgressReporter } from '../histogram/progress-reporter.ts';
 import { OUTPUT_FORMATS, runHistogram, type OutputFormat } from '../histogram/run-histogram.ts';
 
+import {
+  CHANNEL_NAMES,
+  CHART_HEIGHT,
+  CHART_SCALES,
+  CHART_TYPES,
+  DEFAULT_DEPTH,
+  DEPTHS,
+  MASKS,
+  MAX_BINS,
+  MIN_BINS,
+  CHART_WIDTH,
+  type Depth,
+} from '../../server/api/query-limits.ts';
 import { writeUsageError } from '../cli-usage.ts';
 
 /** Exit status when at least one image failed. */
 export const EXIT_FAILED = 1;
 
-/** What the server accepts for its query parameters: refused here before any upload. */
-const RANGES = { bins: [1, 256], 'chart-width': [200, 4000], 'chart-height': [100, 3000] } as const;
-const CHANNEL_NAMES = ['red', 'green', 'blue', 'alpha', 'luma'];
+/** The server's limits (one module that both read): a value it would refuse is refused here before any upload. */
+const CHART_LIMITS = { 'chart-width': CHART_WIDTH, 'chart-height': CHART_HEIGHT } as const;
 
 interface HistogramArgs {
   image: string[];
@@ -22,11 +35,14 @@ interface HistogramArgs {
   'out-dir'?: string;
   format?: OutputFormat;
   bins?: number;
+  depth?: Depth;
+  range?: string;
+  mask?: (typeof MASKS)[number];
   channels?: string;
   'chart-width'?: number;
   'chart-height'?: number;
-  scale?: 'linear' | 'log';
-  type?: 'line' | 'bar';
+  scale?: (typeof CHART_SCALES)[number];
+  type?: (typeof CHART_TYPES)[number];
   concurrency: number;
   timeout: number;
   retries: number;
@@ -56,15 +72,35 @@ function builder(yargs: Argv): Argv<HistogramArgs> {
     .option('histogram', { alias: 'o', type: 'string', describe: 'Output file for one image: .png chart, .json or .csv' })
     .option('out-dir', { alias: 'd', type: 'string', describe: 'Folder for one output per image, named after it (<name>.<format>)' })
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, describe: 'Output format in --out-dir [default: png]' })
-    .option('bins', { type: 'number', describe: 'Bins over 0..255, 1..256 [server default: 256]' })
+    .option('bins', {
+      type: 'number',
+      describe: `Equal-width bins, ${MIN_BINS}..${MAX_BINS[8]} (${MIN_BINS}..${MAX_BINS[16]} with --depth 16) [server default: 256]`,
+    })
+    .option('depth', {
+      choices: DEPTHS,
+      coerce: (value: unknown) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+      describe: `Sample depth to count at: 16 counts 16-bit images over 0..65535 [server default: ${DEFAULT_DEPTH}]`,
+    })
+    .option('range', {
+      type: 'string',
+      describe:
+        "Values the bins span: full (the depth's whole scale), data (each channel's min..max, as the old service binned) or LO,HI [server default: full]",
+    })
+    .option('mask', { choices: MASKS, describe: 'alpha: count only pixels whose alpha is not 0 [server default: every pixel]' })
     .option('channels', {
       type: 'string',
       describe: 'Also draw the colour channels; with a list (red,green,blue,alpha,luma) also asks the server for only those',
     })
-    .option('chart-width', { type: 'number', describe: 'Chart width in pixels, 200..4000 [server default: 800]' })
-    .option('chart-height', { type: 'number', describe: 'Chart height in pixels, 100..3000 [server default: 400]' })
-    .option('scale', { choices: ['linear', 'log'] as const, describe: 'Chart y scale' })
-    .option('type', { choices: ['line', 'bar'] as const, describe: 'Chart type' })
+    .option('chart-width', {
+      type: 'number',
+      describe: `Chart width in pixels, ${CHART_WIDTH.min}..${CHART_WIDTH.max} [server default: ${CHART_WIDTH.default}]`,
+    })
+    .option('chart-height', {
+      type: 'number',
+      describe: `Chart height in pixels, ${CHART_HEIGHT.min}..${CHART_HEIGHT.max} [server default: ${CHART_HEIGHT.default}]`,
+    })
+    .option('scale', { choices: CHART_SCALES, describe: 'Chart y scale' })
+    .option('type', { choices: CHART_TYPES, describe: 'Chart type' })
     .option('concurrency', { alias: 'c', type: 'number', default: 4, describe: 'Uploads in flight at once in a batch' })
     .option('timeout', { alias: 't', type: 'number', default: 60, describe: 'Seconds to wait for each response' })
     .option('retries', { alias: 'r', type: 'number', default: 2, describe: 'Further attempts after 503 (waiting Retry-After) or a connection error' })
@@ -84,16 +120,20 @@ function builder(yargs: Argv): Argv<HistogramArgs> {
     .option('color', { type: 'boolean', describe: 'Colour the terminal histograms [default: when stdout is a terminal and NO_COLOR is unset]' })
     .check((argv) => {
       if (argv.histogram && argv['out-dir']) throw new Error('--histogram and --out-dir are alternatives: give one');
-      for (const [name, [min, max]] of Object.entries(RANGES)) {
-        const value = argv[name as keyof typeof RANGES];
+      const maxBins = MAX_BINS[(argv.depth as Depth | undefined) ?? DEFAULT_DEPTH];
+      const limits = { bins: { min: MIN_BINS, max: maxBins }, ...CHART_LIMITS };
+      for (const [name, { min, max }] of Object.entries(limits)) {
+        const value = argv[name as keyof typeof limits];
         if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-          throw new Error(`Expected integer between ${min} and ${max} for --${name} but received ${value}`);
+          const depth = name === 'bins' && argv.depth !== undefined ? ` at --depth ${argv.depth}` : '';
+          throw new Error(`Expected integer between ${min} and ${max} for --${name}${depth} but received ${value}`);
         }
       }
+      if (argv.range !== undefined) checkRange(argv.range);
       const unknown = (argv.channels ?? '')
         .split(',')
         .map((c) => c.trim())
-        .filter((c) => c && !CHANNEL_NAMES.includes(c));
+        .filter((c) => c && !(CHANNEL_NAMES as readonly string[]).includes(c));
       if (unknown.length > 0)
         throw new Error(`Expected channels from ${CHANNEL_NAMES.join(',')} for --channels but received ${JSON.stringify(unknown.join(','))}`);
       for (const name of ['concurrency', 'retries', 'timeout'] as const) {
@@ -111,6 +151,7 @@ function builder(yargs: Argv): Argv<HistogramArgs> {
       'One image: chart to out.png, histogram and summary on the terminal',
     )
     .example('$0 -i lenna.jpeg -o lenna.json --channels', 'JSON to a file; draw luma, red, green and blue')
+    .example('$0 -i scan.png -o scan.csv --range data', "Bins over the data's min..max, as the old service counted")
     .example('$0 -i photos/ --out-dir charts --concurrency 8', 'Every image in photos/ to charts/<name>.png, 8 at a time')
     .example('$0 -i "shots/**/*.jpg" -d out -f csv --retries 5', 'A glob (quoted, so the client expands it) to CSV tables')
     .example(
@@ -141,6 +182,9 @@ async function handler(argv: HistogramArgs): Promise<void> {
       format: argv.format,
       query: {
         bins: argv.bins,
+        depth: argv.depth,
+        range: argv.range?.trim(),
+        mask: argv.mask,
         channels: channelList && channelList.length > 0 ? channelList.join(',') : undefined,
         width: argv['chart-width'],
         height: argv['chart-height'],
@@ -160,6 +204,7 @@ async function handler(argv: HistogramArgs): Promise<void> {
         if (!single) progress.update(result, finished, total);
       },
       onRetry: (file, info) => progress.retry(file, info),
+      onLegacyServer: (url, ignored) => process.stderr.write(`${olderServerNotice(url, ignored)}\n`),
     });
     progress.finish();
     if (run.single) {
@@ -169,7 +214,7 @@ async function handler(argv: HistogramArgs): Promise<void> {
         process.exitCode = EXIT_FAILED;
         return;
       }
-      if (!argv.quiet && result.stats) {
+      if (!argv.quiet && (result.stats || result.legacy)) {
         const shown = channelList === undefined ? [] : channelList.length > 0 ? channelList : COLOUR_CHANNELS;
         process.stdout.write(`${formatHistograms(result, { columns, color: useColor, channels: shown })}\n\n`);
       }
