@@ -18,7 +18,20 @@ after(async () => {
   await Promise.all([fast?.stop(), slow?.stop()]);
 });
 
-const bench = (url: string, ...extra: string[]) => ['bench', '--url', `${url}/v1/histogram`, '-c', '2', '-a', '8', '--generate', '32x32', '--count', '1', ...extra];
+const bench = (url: string, ...extra: string[]) => [
+  'bench',
+  '--url',
+  `${url}/v1/histogram`,
+  '-c',
+  '2',
+  '-a',
+  '8',
+  '--generate',
+  '32x32',
+  '--count',
+  '1',
+  ...extra,
+];
 
 test('the exit status for a missed objective is 3: apart from 1 (the work failed) and 2 (wrong command line)', () => {
   assert.equal(EXIT_OBJECTIVE_MISSED, 3);
@@ -74,7 +87,21 @@ test('with --json the verdict is in the one result line and in words on stderr, 
 
 test('a run without any 2xx exits 1 (the work failed), not 3, even with objectives', async () => {
   // Port 9 (discard) on loopback refuses connections: every request fails without response.
-  const run = await runCli(['bench', '--url', 'http://127.0.0.1:9/v1/histogram', '-c', '1', '-a', '3', '--generate', '32x32', '--count', '1', '--slo', 'p99=1s']);
+  const run = await runCli([
+    'bench',
+    '--url',
+    'http://127.0.0.1:9/v1/histogram',
+    '-c',
+    '1',
+    '-a',
+    '3',
+    '--generate',
+    '32x32',
+    '--count',
+    '1',
+    '--slo',
+    'p99=1s',
+  ]);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stdout, /p99=1s\s+MISSED\s+no 2xx response/);
 });

@@ -79,8 +79,15 @@ test("report merges two pods' timelines on wall-clock seconds: each second's cou
   );
   for (const s of merged.timeline!) {
     const parts = pods.flatMap((p) => p.timeline!.filter((x) => x.second === s.second));
-    assert.equal(s.responses, parts.reduce((n, x) => n + x.responses, 0), `second ${s.second}`);
-    assert.equal(s.ok, parts.reduce((n, x) => n + x.ok, 0));
+    assert.equal(
+      s.responses,
+      parts.reduce((n, x) => n + x.responses, 0),
+      `second ${s.second}`,
+    );
+    assert.equal(
+      s.ok,
+      parts.reduce((n, x) => n + x.ok, 0),
+    );
     assert.equal(s.pods, parts.length);
     assert.equal(s.latencyUs.count, s.ok);
     if (s.ok > 0) assert.ok(s.latencyUs.min >= 10_000, `second ${s.second}: min ${s.latencyUs.min} µs from a 10 ms target`);
