@@ -29,7 +29,10 @@ test('a closed run of 3 connections for 2 s counts exactly the requests the targ
   // Every wall-clock second of the window, in order, without gaps.
   assert.equal(timeline[0]!.second, Math.floor(result.startMs / 1000));
   assert.equal(timeline.at(-1)!.second, Math.floor((result.endMs - 1) / 1000));
-  timeline.forEach((s, k) => assert.equal(s.second, timeline[0]!.second + k));
+  assert.deepEqual(
+    timeline.map((s) => s.second),
+    timeline.map((_, k) => timeline[0]!.second + k),
+  );
   assert.equal(
     timeline.reduce((n, s) => n + s.coveredMs, 0),
     result.endMs - result.startMs,
