@@ -1,5 +1,6 @@
-// A small Dockerfile and .dockerignore reader for the container tests: stages with their
-// instructions, exec-form CMD/ENTRYPOINT, ENV, COPY flags, and Docker's ignore-pattern rules.
+// A small Dockerfile reader: stages with their instructions and the ENV a stage sets. Kept for
+// bench/server-launch.ts, which starts the server with the image's allocator settings; the tests
+// read those facts from the built image (test/containers/dockerfile-contract.container.ts).
 import { readFileSync } from 'node:fs';
 
 /** One instruction: keyword upper-cased, `--flag=value` options split off, the rest raw. */
@@ -52,12 +53,6 @@ function substitute(text: string, vars: Record<string, string>): string {
   return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => vars[(a ?? b)!] ?? '');
 }
 
-/** The JSON array of an exec-form CMD/ENTRYPOINT, or undefined for shell form. */
-export function execForm(instruction: Instruction | undefined): string[] | undefined {
-  if (!instruction?.args.startsWith('[')) return undefined;
-  return JSON.parse(instruction.args) as string[];
-}
-
 /** ENV key=value pairs (values may be double-quoted). */
 export function envOf(stage: Stage): Record<string, string> {
   const env: Record<string, string> = {};
@@ -67,51 +62,4 @@ export function envOf(stage: Stage): Record<string, string> {
     }
   }
   return env;
-}
-
-/** The last instruction with `keyword` in the stage (CMD, ENTRYPOINT, USER, WORKDIR...). */
-export function last(stage: Stage, keyword: string): Instruction | undefined {
-  return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
-}
-
-/** Sources and destination of a COPY (shell or JSON form). */
-export function copyPaths(instruction: Instruction): { sources: string[]; dest: string } {
-  const parts = instruction.args.startsWith('[') ? (JSON.parse(instruction.args) as string[]) : instruction.args.split(/\s+/);
-  return { sources: parts.slice(0, -1), dest: parts.at(-1)! };
-}
-
-/**
- * A .dockerignore matcher with Docker's rules: patterns are cleaned paths with `*`, `?` and
- * `**`; a pattern matching a directory excludes what is inside; `!` re-includes; the last
- * matching pattern wins. Returns true when `path` (relative, `/`-separated) is excluded.
- */
-export function dockerignore(path: string): (file: string) => boolean {
-  const rules = readFileSync(path, 'utf8')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const negate = l.startsWith('!');
-      const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, '');
-      const source = pattern
-        .split('/')
-        .map((seg) =>
-          seg === '**'
-            ? '.*'
-            : seg
-                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-                .replace(/\*/g, '[^/]*')
-                .replace(/\?/g, '[^/]'),
-        )
-        .join('/')
-        .replace(/\.\*\//g, '(?:.*/)?');
-      return { negate, regex: new RegExp(`^${source}$`) };
-    });
-  return (file) => {
-    const parts = file.split('/');
-    const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-    let excluded = false;
-    for (const rule of rules) if (prefixes.some((p) => rule.regex.test(p))) excluded = !rule.negate;
-    return excluded;
-  };
 }
