@@ -1,6 +1,7 @@
 // Every manifest under k8s/, rendered by `kubectl kustomize`, validates offline against the
 // Kubernetes API schemas (kubernetes-models), and carries what the base's kustomization sets.
 import { test } from 'node:test';
+import { readdirSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { parseAllDocuments } from 'yaml';
@@ -15,7 +16,8 @@ import {
   type Resource,
 } from './helpers/k8s-render.ts';
 
-const KUSTOMIZATIONS = ['k8s', 'k8s/overlays/bench-x8', 'k8s/overlays/capacity', 'k8s/monitoring'];
+// Every kustomization under k8s/: the base, each overlay, the monitoring stack.
+const KUSTOMIZATIONS = ['k8s', 'k8s/monitoring', ...readdirSync('k8s/overlays').map((name) => `k8s/overlays/${name}`)];
 const key = (r: Resource) => `${r.kind}/${r.metadata.namespace ?? ''}/${r.metadata.name}`;
 
 for (const dir of KUSTOMIZATIONS) {
@@ -28,7 +30,7 @@ for (const dir of KUSTOMIZATIONS) {
   });
 }
 
-for (const dir of ['k8s', 'k8s/overlays/bench-x8', 'k8s/overlays/capacity']) {
+for (const dir of KUSTOMIZATIONS.filter((d) => d !== 'k8s/monitoring')) {
   test(`every resource of ${dir} has the base's namespace, part-of label and image tags`, { skip: kustomizeUnavailable }, () => {
     const base = readYamlDocuments('k8s/base/kustomization.yaml')[0] as unknown as {
       namespace: string;
@@ -45,7 +47,13 @@ for (const dir of ['k8s', 'k8s/overlays/bench-x8', 'k8s/overlays/capacity']) {
         if (template) assert.equal(template.metadata?.labels?.[k], v, `${key(r)} pod template label ${k}`);
       }
       for (const c of containersOf(r)) {
-        const tagged = base.images.map((i) => `${i.name}:${i.newTag}`);
+        // The base's tags, or the overlay's own where it renames an image (the local overlay does).
+        const own =
+          (readYamlDocuments(`${dir}/kustomization.yaml`)[0] as unknown as { images?: { name: string; newName?: string; newTag?: string }[] }).images ?? [];
+        const tagged = base.images.map((i) => {
+          const o = own.find((x) => x.name === i.name);
+          return `${o?.newName ?? i.name}:${o?.newTag ?? i.newTag}`;
+        });
         assert.ok(tagged.includes(c.image!), `${key(r)} container ${c.name} runs ${c.image}, not one of ${tagged.join(', ')}`);
       }
     }
