@@ -33,7 +33,9 @@ describe('k8s/overlays/legacy-service-name', { skip: kustomizeUnavailable }, () 
 
   test('the base comes with it, and the ServiceMonitor does not select the alias (no pod scraped twice)', () => {
     assert.ok(one(resources, Service, 'histogram-server'));
-    const [monitor] = readYamlDocuments('k8s/monitoring/service-monitor.yaml') as Array<{ spec: { selector: { matchLabels: Record<string, string> } } }>;
+    const [monitor] = readYamlDocuments('k8s/monitoring/service-monitor.yaml') as unknown as Array<{
+      spec: { selector: { matchLabels: Record<string, string> } };
+    }>;
     const matches = Object.entries(monitor!.spec.selector.matchLabels).every(([name, value]) => legacy.metadata.labels?.[name] === value);
     assert.equal(matches, false);
   });
