@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { imageErrorFrom, withDecoderErrors } from './decoder-errors.ts';
 import { ImageError } from './image-error.ts';
+import { sampleClass } from './sample-format.ts';
 
 // Messages as sharp 0.35 / libvips 8.18 gave them for mutated inputs of each format.
 const INPUT_MESSAGES: Array<[string, 'unsupported' | 'unprocessable', RegExp]> = [
@@ -19,6 +20,12 @@ const INPUT_MESSAGES: Array<[string, 'unsupported' | 'unprocessable', RegExp]> =
   ['webp2vips: unable to read pixels', 'unprocessable', /corrupt/],
   ['Input image exceeds channel limit', 'unprocessable', /more channels than any colour image has/],
   ["vips_colourspace: no known route from 'multiband' to 'srgb'", 'unprocessable', /channels \(multiband\) have no conversion to RGB or gray/],
+  // A phone's HEIC: libheif in sharp's prebuilt libvips has no HEVC decoder.
+  [
+    'heif: Error while loading plugin: Support for this compression format has not been built in: HEVC (a suitable decoder plugin is libde265) (11.6003)',
+    'unsupported',
+    /HEIC .*cannot decode HEVC.*send JPEG, PNG, WebP, AVIF/,
+  ],
 ];
 
 test("maps what decoders say about their input to unsupported or unprocessable, in the service's own words", () => {
@@ -73,4 +80,13 @@ test('a fault of the server fails the same way twice and is rethrown as it is', 
   const oom = flaky('vips_malloc: out of memory', 'vips_malloc: out of memory');
   await assert.rejects(withDecoderErrors(oom.decode, 'PNG', 1000), (error) => !(error instanceof ImageError) && /out of memory/.test((error as Error).message));
   assert.equal(oom.calls(), 2);
+});
+
+test('HEIF whose images are HEVC-coded is refused as unsupported from its header, AVIF is not', () => {
+  const facts = { format: 'heif', depth: 'uchar', channels: 3, space: 'srgb', hasAlpha: false };
+  assert.throws(
+    () => sampleClass({ ...facts, compression: 'hevc' }),
+    (error: unknown) => error instanceof ImageError && error.kind === 'unsupported' && /HEIC/.test(error.message) && /HEVC/.test(error.message),
+  );
+  assert.equal(sampleClass({ ...facts, format: 'avif', compression: 'av1' }), 'uchar');
 });
