@@ -27,7 +27,9 @@ function reference(pixels: ArrayLike<number>, channels: number, shift: number, m
     if (mask && (channels === 2 || channels === 4) && px[channels - 1] === 0) continue;
     counted++;
     const reduced = px.map((v) => Math.floor(v / 2 ** shift));
-    reduced.forEach((v, c) => counts[c]![v]!++);
+    reduced.forEach((v, c) => {
+      counts[c]![v]!++;
+    });
     luma[channels >= 3 ? Math.floor((19595 * reduced[0]! + 38470 * reduced[1]! + 7471 * reduced[2]! + 32768) / 65536) : reduced[0]!]!++;
   }
   return { counts, luma, counted };

@@ -92,7 +92,10 @@ function tiff(spec: TiffSpec): Uint8Array {
       target = extraAt;
       extraAt += outOfLine[i]!;
     }
-    values.forEach((v, k) => (e.type === 3 ? out.writeUInt16LE(v, target + 2 * k) : out.writeUInt32LE(v, target + 4 * k)));
+    values.forEach((v, k) => {
+      if (e.type === 3) out.writeUInt16LE(v, target + 2 * k);
+      else out.writeUInt32LE(v, target + 4 * k);
+    });
   });
   Buffer.from(spec.data).copy(out, dataAt);
   return out;
@@ -113,7 +116,9 @@ function noise16(n: number, seed: number): Uint16Array {
 
 const le16 = (samples: Uint16Array) => {
   const bytes = Buffer.alloc(samples.length * 2);
-  samples.forEach((v, i) => bytes.writeUInt16LE(v, i * 2));
+  samples.forEach((v, i) => {
+    bytes.writeUInt16LE(v, i * 2);
+  });
   return bytes;
 };
 
