@@ -137,8 +137,8 @@ function binCentre([lo, hi]: readonly [number, number], bins: number, i: number,
 
 function xTitle(bins: number, full: boolean, hi: number, lo: number, range: RangeKind): string {
   if (!full) return `pixel value (${bins} bins over ${range === 'data' ? "each channel's min..max" : `${trim(lo)}..${trim(hi)}`})`;
-  const unit = hi === 65536 ? ', 16-bit' : '';
-  return bins === hi ? `pixel value${unit && ` (${unit.slice(2)})`}` : `pixel value (${bins} bins of ${trim(hi / bins)}${unit})`;
+  const parts = [...(bins === hi ? [] : [`${bins} bins of ${trim(hi / bins)}`]), ...(hi === 65536 ? ['16-bit'] : [])];
+  return parts.length === 0 ? 'pixel value' : `pixel value (${parts.join(', ')})`;
 }
 
 function axisOf(axis: Scale): XAxis | undefined {
