@@ -190,7 +190,65 @@ const cases: Case[] = [
   { name: 'height=99999', query: '?height=99999', body: good, status: 400, code: 'BAD_REQUEST', message: /between 100 and 3000 for height/ },
   { name: 'scale=cubic', query: '?scale=cubic', body: good, status: 400, code: 'BAD_REQUEST', message: /linear, log for scale/ },
   { name: 'type=pie', query: '?type=pie', body: good, status: 400, code: 'BAD_REQUEST', message: /line, bar for type/ },
+  {
+    name: 'an unknown parameter bin=16',
+    query: '?bin=16',
+    body: good,
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /unknown parameter "bin"; did you mean "bins"\?/,
+  },
+  {
+    name: 'an unknown parameter far from every name',
+    query: '?zzzzz=1',
+    body: good,
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /^unknown parameter "zzzzz" \(known parameters: /,
+  },
+  { name: 'depth=32', query: '?depth=32', body: good, status: 400, code: 'BAD_REQUEST', message: /Expected one of 8, 16 for depth but received "32"/ },
+  {
+    name: 'bins=4096 at depth 8',
+    query: '?bins=4096',
+    body: good,
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: /between 1 and 256 for bins but received "4096" \(up to 65536 with depth=16\)/,
+  },
+  { name: 'range=200,10', query: '?range=200,10', body: good, status: 400, code: 'BAD_REQUEST', message: /Expected LO <= HI for range but received "200,10"/ },
+  { name: 'range=bright', query: '?range=bright', body: good, status: 400, code: 'BAD_REQUEST', message: /Expected full, data or LO,HI .* for range/ },
+  { name: 'mask=luma', query: '?mask=luma', body: good, status: 400, code: 'BAD_REQUEST', message: /Expected one of alpha for mask but received "luma"/ },
+  {
+    name: 'HEIF that declares HEVC-coded images',
+    body: async () => ({ body: heicHeaderOnly(), type: 'image/heic' }),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: /HEIC .*cannot decode HEVC.*send JPEG, PNG, WebP, AVIF/,
+  },
 ];
+
+/**
+ * The boxes of a HEIF file that say "HEVC" and nothing more: ftyp with brand heic, and a meta
+ * box whose primary item is of type hvc1 (no image data). Whatever libheif makes of it, the
+ * answer must be the HEVC refusal, never a 422 "corrupt" or a 500.
+ */
+function heicHeaderOnly(): Uint8Array {
+  const box = (type: string, ...parts: Buffer[]) => {
+    const body = Buffer.concat(parts);
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + body.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, body]);
+  };
+  const full = (type: string, ...parts: Buffer[]) => box(type, Buffer.alloc(4), ...parts); // version 0, flags 0
+  const u16 = (v: number) => Buffer.from([v >> 8, v & 255]);
+  const ftyp = box('ftyp', Buffer.from('heic\0\0\0\0mif1heic', 'latin1'));
+  const hdlr = full('hdlr', Buffer.alloc(4), Buffer.from('pict', 'latin1'), Buffer.alloc(12), Buffer.from([0]));
+  const pitm = full('pitm', u16(1));
+  const infe = box('infe', Buffer.from([2, 0, 0, 0]), u16(1), u16(0), Buffer.from('hvc1', 'latin1'), Buffer.from([0]));
+  const iinf = full('iinf', u16(1), infe);
+  return Buffer.concat([ftyp, full('meta', hdlr, pitm, iinf)]);
+}
 
 async function good() {
   return { body: goodPng, type: 'image/png' };

@@ -5,9 +5,9 @@
 import sharp, { type Metadata } from 'sharp';
 import { ImageError } from './image-error.ts';
 import { withDecoderErrors } from './decoder-errors.ts';
-import { sniffFormat } from './sniff-format.ts';
+import { hasHevcBrand, sniffFormat } from './sniff-format.ts';
 import { readImageHeader, type ImageHeader } from './read-header.ts';
-import { sampleClass, type SampleFacts } from './sample-format.ts';
+import { hevcUnsupported, sampleClass, type SampleFacts } from './sample-format.ts';
 import { gifTransparentColour, paintTransparentPixels } from './gif-transparency.ts';
 import { decodeByClass } from './decode-by-class.ts';
 
@@ -59,6 +59,8 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   if (sniffed === 'svg' || sniffed === 'pdf') {
     throw new ImageError('unsupported', `the upload is ${sniffed === 'svg' ? 'SVG or XML text' : 'a PDF document'}, a vector format; ${EXPECTED}`);
   }
+  // HEIC says so in its first bytes: refused before libheif reads (or fails to read) the rest.
+  if (sniffed === 'heif' && hasHevcBrand(bytes)) throw hevcUnsupported();
   const formatName = (sniffed ?? 'image').toUpperCase();
   const header: Header =
     withOneFrame(readImageHeader(bytes)) ??

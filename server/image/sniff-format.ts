@@ -18,11 +18,20 @@ export function sniffFormat(bytes: Uint8Array): SniffedFormat | null {
   if (bytes.length >= 12 && ascii(bytes, 4, 4) === 'ftyp') {
     const brand = ascii(bytes, 8, 4);
     if (brand === 'avif' || brand === 'avis') return 'avif';
-    if (/^(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(brand)) return 'heif';
+    if (HEVC_BRANDS.test(brand) || brand === 'mif1' || brand === 'msf1') return 'heif';
   }
   if (bytes.length >= 5 && ascii(bytes, 0, 5) === '%PDF-') return 'pdf';
   if (looksLikeXml(bytes)) return 'svg';
   return null;
+}
+
+// HEIF major brands that declare HEVC-coded images (ISO/IEC 23008-12 Annex B): what phones
+// write as HEIC. mif1/msf1 say only "HEIF": the image's own compression decides.
+const HEVC_BRANDS = /^(heic|heix|hevc|hevx|heim|heis)$/;
+
+/** True when `bytes` are HEIF whose major brand declares HEVC-coded images (HEIC). */
+export function hasHevcBrand(bytes: Uint8Array): boolean {
+  return bytes.length >= 12 && ascii(bytes, 4, 4) === 'ftyp' && HEVC_BRANDS.test(ascii(bytes, 8, 4));
 }
 
 function looksLikeXml(bytes: Uint8Array): boolean {
