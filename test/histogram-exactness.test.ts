@@ -7,6 +7,7 @@ import type { HistogramResponse } from '../server/histogram/histogram-response.t
 import type { ChannelSummary } from '../server/histogram/histogram-summary.ts';
 import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { execFileSync } from 'node:child_process';
+import { crc32, deflateSync } from 'node:zlib';
 import { referenceHistogram, referenceRebin, pillowAvailable, pillowLumaHistogram, PILLOW_PYTHON } from './helpers/reference-histogram.ts';
 import { decodeForReference, fromRaw, gradient, noise, solid, type RawImage } from './helpers/synthetic-images.ts';
 
@@ -230,4 +231,52 @@ test('luma equals Pillow convert("L").histogram() of the same pixels', {
   const photoLike = gradient(256, 64);
   const json2 = await post(await fromRaw(photoLike).png().toBuffer());
   assert.deepEqual(json2.histogram, pillowLumaHistogram(photoLike.pixels, photoLike.width, photoLike.height));
+});
+
+/** A 16-bit gray PNG of `samples` (big-endian, filter 0 on every row), written here byte by byte. */
+function gray16Png(width: number, height: number, samples: Uint16Array): Buffer {
+  const rows = Buffer.alloc(height * (1 + width * 2));
+  for (let y = 0, at = 0; y < height; y++) {
+    rows[at++] = 0;
+    for (let x = 0; x < width; x++, at += 2) rows.writeUInt16BE(samples[y * width + x]!, at);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(data.length + 12);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), data.length + 8);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([16, 0, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a 16-bit gray image over the inline limit is counted at depth 16 on an image thread, and by its high byte at depth 8', async () => {
+  // 1100 × 1000 > INLINE_MAX_PIXELS: the image thread does the work, with the depth asked.
+  const width = 1100;
+  const height = 1000;
+  const samples = new Uint16Array(width * height).map((_, i) => (i * 7) % 65536);
+  const expected16 = new Array<number>(65536).fill(0);
+  for (const v of samples) expected16[v]!++;
+  const bytes = gray16Png(width, height, samples);
+  const deep = await post(bytes, '?depth=16&bins=65536');
+  assert.equal(deep.depth, 16);
+  assert.deepEqual(deep.histogram, expected16);
+  assert.deepEqual(deep.channels.luma!.binRange, [0, 65536]);
+  const shallow = await post(bytes, '?range=data');
+  assert.equal(shallow.depth, 8);
+  const expected8 = new Array<number>(256).fill(0);
+  for (const v of samples) expected8[v >> 8]!++;
+  // range data over 0..255 with 256 bins: value v in bin ⌊v · 256 / 255⌋, which is v itself.
+  assert.deepEqual(shallow.channels.luma!.binRange, [0, 255]);
+  assert.deepEqual(shallow.histogram, expected8);
 });
