@@ -31,6 +31,11 @@ export const PAGE_SCRIPT = `
     for (var key in extra || {}) set[key] = extra[key];
     return set;
   }
+  function tidy(v) { return String(Number(Number(v).toPrecision(3))); }
+  function logTicks(v) {
+    var lead = Number(v) / Math.pow(10, Math.floor(Math.log10(Number(v)) + 1e-9));
+    return [1, 2, 5].some(function (d) { return Math.abs(lead - d) < 1e-6; }) ? tidy(v) : '';
+  }
   function linear(title, extra) {
     var axis = { type: 'linear', title: { display: true, text: title } };
     for (var key in extra || {}) axis[key] = extra[key];
@@ -88,33 +93,44 @@ export const PAGE_SCRIPT = `
     var latency = [];
     var achieved = [];
     var top = 1;
+    var bottom = Infinity;
     var maxRate = 1;
+    data.runs.forEach(function (run) {
+      run.steps.forEach(function (s) {
+        top = Math.max(top, s.p999);
+        if (s.p50 > 0) bottom = Math.min(bottom, s.p50);
+        maxRate = Math.max(maxRate, s.offered, s.achieved);
+      });
+    });
+    data.runs[0].objectives.forEach(function (o) { top = Math.max(top, o.ms); });
+    bottom = bottom === Infinity ? 0.1 : Math.pow(10, Math.floor(Math.log10(bottom)));
+    top = top * 1.5;
+    var rateTop = maxRate * 1.1;
     data.runs.forEach(function (run, k) {
-      run.steps.forEach(function (s) { top = Math.max(top, s.p999); maxRate = Math.max(maxRate, s.offered); });
       var sorted = run.steps.slice().sort(function (a, b) { return a.offered - b.offered; });
       var percentiles = multi ? [['p99', 'p99']] : [['p50', 'p50'], ['p90', 'p90'], ['p99', 'p99'], ['p999', 'p99.9']];
       percentiles.forEach(function (p, j) {
-        latency.push(lineSet(name(run, p[1]), sorted.map(function (s) { return { x: s.offered, y: Math.max(s[p[0]], 0.001) }; }), multi ? k : j, { pointRadius: 3 }));
+        latency.push(lineSet(name(run, p[1]), sorted.map(function (s) { return { x: s.offered, y: Math.max(s[p[0]], bottom) }; }), multi ? k : j, { pointRadius: 3 }));
       });
       achieved.push(lineSet(name(run, 'achieved 2xx/s'), sorted.map(function (s) { return { x: s.offered, y: s.achieved }; }), multi ? k : 0, {
         pointRadius: 4, pointBackgroundColor: sorted.map(function (s) { return s.pass ? '#2ca02c' : '#d62728'; })
       }));
       if (run.sustainedRate !== null) {
         var knee = { borderDash: [4, 4], borderWidth: 1.5, pointRadius: 0 };
-        latency.push(lineSet(name(run, 'answer ' + run.sustainedRate + ' req/s'), [{ x: run.sustainedRate, y: 0.001 }, { x: run.sustainedRate, y: 1e7 }], multi ? k : 4, knee));
-        achieved.push(lineSet(name(run, 'answer ' + run.sustainedRate + ' req/s'), [{ x: run.sustainedRate, y: 0 }, { x: run.sustainedRate, y: 1e7 }], multi ? k : 4, knee));
+        latency.push(lineSet(name(run, 'answer ' + run.sustainedRate + ' req/s'), [{ x: run.sustainedRate, y: bottom }, { x: run.sustainedRate, y: top }], multi ? k : 4, knee));
+        achieved.push(lineSet(name(run, 'answer ' + run.sustainedRate + ' req/s'), [{ x: run.sustainedRate, y: 0 }, { x: run.sustainedRate, y: rateTop }], multi ? k : 4, knee));
       }
     });
     data.runs[0].objectives.forEach(function (o, j) {
-      latency.push(lineSet('objective ' + o.percentile + ' ' + o.ms + ' ms', [{ x: 0, y: o.ms }, { x: maxRate, y: o.ms }], 5 + j, { borderDash: [8, 4], borderWidth: 1 }));
-      top = Math.max(top, o.ms);
+      latency.push(lineSet('objective ' + o.percentile + ' ' + o.ms + ' ms', [{ x: 0, y: o.ms }, { x: rateTop, y: o.ms }], 5 + j, { borderDash: [8, 4], borderWidth: 1 }));
     });
-    achieved.push(lineSet('achieved = offered', [{ x: 0, y: 0 }, { x: maxRate, y: maxRate }], 5, { borderDash: [2, 3], borderWidth: 1 }));
+    achieved.push(lineSet('achieved = offered', [{ x: 0, y: 0 }, { x: rateTop, y: rateTop }], 5, { borderDash: [2, 3], borderWidth: 1 }));
+    var rateAxis = linear('offered rate (req/s)', { min: 0, max: rateTop, ticks: { callback: tidy } });
     draw('chart-capacity-latency', { type: 'line', data: { datasets: latency }, options: { parsing: false, scales: {
-      x: linear('offered rate (req/s)', { min: 0, max: maxRate * 1.05 }),
-      y: { type: 'logarithmic', max: top * 1.5, title: { display: true, text: 'latency of 2xx from due time (ms, log)' } } } } });
+      x: rateAxis,
+      y: { type: 'logarithmic', min: bottom, max: top, ticks: { callback: logTicks }, title: { display: true, text: 'latency of 2xx from due time (ms, log)' } } } } });
     draw('chart-capacity-achieved', { type: 'line', data: { datasets: achieved }, options: { parsing: false, scales: {
-      x: linear('offered rate (req/s)', { min: 0, max: maxRate * 1.05 }), y: linear('achieved 2xx/s', { min: 0, max: maxRate * 1.1 }) } } });
+      x: rateAxis, y: linear('achieved 2xx/s', { min: 0, max: rateTop, ticks: { callback: tidy } }) } } });
   }
   document.documentElement.dataset.chartsDrawn = String(charts.length);
   window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.resize(); }); });

@@ -29,6 +29,9 @@ table.summary th { color: var(--muted); font-weight: normal; }
 table.summary td { font-weight: 600; text-align: right; white-space: nowrap; }
 table.summary td.long { white-space: normal; word-break: break-word; }
 table.steps td, table.pods td, table.figures td { white-space: nowrap; }
+table.steps td[data-col="verdict"] { white-space: normal; min-width: 14em; }
+.wide-figure { margin: 8px 0 0; color: var(--muted); }
+.wide-figure b { color: var(--ink); }
 .slo { border-radius: 6px; padding: 8px 12px; margin-top: 12px; }
 .slo.pass { background: #eaf6ea; border: 1px solid var(--ok); }
 .slo.fail { background: #fdecec; border: 1px solid var(--bad); }

@@ -32,12 +32,16 @@ async function chartJsSource(): Promise<string> {
   return source.replace(/\/\/# sourceMappingURL=.*$/m, '').replace(/<\/script/gi, '<\\/script');
 }
 
+/** Figures longer than this are set as a paragraph under the grid instead of a grid cell. */
+const CELL_TEXT = 48;
+
 function summaryTable(run: BenchView | CapacityView): string {
-  const rows = run.summary.map(
-    (r: SummaryRow) =>
-      `<tr><th scope="row">${escapeHtml(r.label)}</th><td data-key="${escapeHtml(r.key)}"${r.text.length > 24 ? ' class="long"' : ''}>${escapeHtml(r.text)}</td></tr>`,
-  );
-  return `<table class="summary" data-run="${escapeHtml(run.label)}"><tbody>${rows.join('')}</tbody></table>`;
+  const cell = (r: SummaryRow) =>
+    `<tr><th scope="row">${escapeHtml(r.label)}</th><td data-key="${escapeHtml(r.key)}"${r.text.length > 24 ? ' class="long"' : ''}>${escapeHtml(r.text)}</td></tr>`;
+  const wide = (r: SummaryRow) => `<p class="wide-figure">${escapeHtml(r.label)}: <b data-key="${escapeHtml(r.key)}">${escapeHtml(r.text)}</b></p>`;
+  const rows = run.summary.filter((r) => r.text.length <= CELL_TEXT).map(cell);
+  const paragraphs = run.summary.filter((r) => r.text.length > CELL_TEXT).map(wide);
+  return `<table class="summary" data-run="${escapeHtml(run.label)}"><tbody>${rows.join('')}</tbody></table>${paragraphs.join('')}`;
 }
 
 function recordTable(className: string, rows: ReadonlyArray<Record<string, string>>): string {
