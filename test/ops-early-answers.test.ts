@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedServers, startServer, type ServerProcess } from './helpers/server-process.ts';
 import { photoLikeJpeg } from './helpers/ops-images.ts';
+import { admission } from './helpers/ops-metrics.ts';
 import { fromRaw, noise } from './helpers/synthetic-images.ts';
-import { parseResponse, send } from './helpers/ops-http.ts';
+import { parseResponse, send, waitFor } from './helpers/ops-http.ts';
 import { killAfter, tally } from './helpers/ops-load.ts';
 
 const URLLIB = new URL('./helpers/urllib-uploads.py', import.meta.url).pathname;
@@ -191,7 +192,10 @@ test('with Expect: 100-continue, a refused or oversized upload is answered witho
   const holder = connect(server.port, '127.0.0.1');
   holder.on('error', () => {});
   holder.write('POST /v1/histogram HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\n\r\nabc');
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor('the unfinished upload to hold the only place', async () => {
+    const a = await admission(server.url);
+    return a.inFlight + a.queued >= 1;
+  });
   const refused = await expectContinue(500_000);
   holder.destroy();
   assert.equal(refused.status, 503);

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { startServer, type ServerProcess } from './helpers/server-process.ts';
-import { send, sleep } from './helpers/ops-http.ts';
+import { send, sleep, waitFor } from './helpers/ops-http.ts';
 import { killAfter } from './helpers/ops-load.ts';
-import { parseExposition, value } from './helpers/ops-metrics.ts';
+import { admission, parseExposition, value } from './helpers/ops-metrics.ts';
 import { imageAllocatorEnv } from '../bench/server-launch.ts';
 
 const MiB = 1024 * 1024;
@@ -42,7 +42,10 @@ test("with the manifests' settings, 16 held 25 MiB uploads and a 7000² RGBA16 P
   assert.ok(png.length < 25 * MiB, `fixture is ${png.length} bytes`);
 
   const big = send(`${server.url}/v1/histogram`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' }, timeoutMs: 120_000 });
-  await sleep(200); // the PNG holds the slot
+  await waitFor('the PNG to hold the slot', async () => {
+    const a = await admission(server.url);
+    return a.inFlight + a.queued >= 1;
+  });
   const upload = Buffer.alloc(25 * MiB - 1024, 0x55); // complete bodies that wait for the slot
   const held = Array.from({ length: 16 }, () =>
     send(`${server.url}/v1/histogram`, { method: 'POST', body: upload, headers: { 'content-type': 'application/octet-stream' }, timeoutMs: 120_000 }),

