@@ -38,14 +38,14 @@ test('a rolling restart of two servers behind nginx, one SIGTERM and replacement
   const nginx = await startNginx({ port: portNginx, upstreams: [portA, portB], maxBodyBytes: 32 * 1024 * 1024 });
   t.after(() => nginx.stop());
 
-  // Bounded load: 4 clients, at most 30 s and 1000 uploads each. A new connection to nginx per
+  // Bounded load: 4 clients, at most 90 s and 1000 uploads each, stopped once the restarts are done. A new connection to nginx per
   // request: an nginx reload (our stand-in for an endpoints update) closes the old worker's idle
   // client connections, and a request racing that close would fail for a reason that has
   // nothing to do with the servers under test (ingress-nginx changes endpoints without reloads).
-  const load: Load = startLoad({ url: `${nginx.url}/v1/histogram`, body: jpeg, loops: 4, maxDurationMs: 30_000, maxPerLoop: 1000, keepAlive: false });
+  const load: Load = startLoad({ url: `${nginx.url}/v1/histogram`, body: jpeg, loops: 4, maxDurationMs: 90_000, maxPerLoop: 1000, keepAlive: false });
   t.after(() => load.stop());
   const servedBy = (name: string) => () => load.outcomes.some((o) => o.servedBy === name);
-  await waitFor('both servers to take requests', () => servedBy('server-a-1')() && servedBy('server-b-1')(), 10_000).catch((error: Error) => {
+  await waitFor('both servers to take requests', () => servedBy('server-a-1')() && servedBy('server-b-1')(), 30_000).catch((error: Error) => {
     throw new Error(`${error.message}; outcomes so far ${JSON.stringify(load.outcomes.slice(0, 3))}`);
   });
 
@@ -60,7 +60,7 @@ test('a rolling restart of two servers behind nginx, one SIGTERM and replacement
           (r) => r.status,
           () => 0,
         )) === 503,
-      5_000,
+      15_000,
       10,
     );
     await nginx.setUpstreams([otherPort]); // the endpoint leaves the Service
@@ -71,12 +71,12 @@ test('a rolling restart of two servers behind nginx, one SIGTERM and replacement
     );
     await start(port, newName); // resolves once /readyz answers 200
     await nginx.setUpstreams([portA, portB]); // the ready replacement joins
-    await waitFor(`nginx to send requests to ${newName}`, servedBy(newName), 10_000);
+    await waitFor(`nginx to send requests to ${newName}`, servedBy(newName), 30_000);
   };
   await replace(oldA, portA, 'server-a-1', 'server-a-2', portB);
   await replace(oldB, portB, 'server-b-1', 'server-b-2', portA);
   const lastRestart = load.outcomes.length;
-  await waitFor('more requests after the restarts', () => load.outcomes.length >= lastRestart + 20, 10_000);
+  await waitFor('more requests after the restarts', () => load.outcomes.length >= lastRestart + 20, 30_000);
   const outcomes = await load.stop();
 
   const perServer = countBy(outcomes.map((o) => o.servedBy ?? 'none'));
