@@ -39,9 +39,10 @@ test('a rolling restart of two servers behind nginx, one SIGTERM and replacement
   t.after(() => nginx.stop());
 
   // Bounded load: 4 clients, at most 90 s and 1000 uploads each, stopped once the restarts are
-  // done. A new connection to nginx per request: an nginx reload (our stand-in for an endpoints update) closes the old worker's idle
-  // client connections, and a request racing that close would fail for a reason that has
-  // nothing to do with the servers under test (ingress-nginx changes endpoints without reloads).
+  // done. A new connection to nginx per request: an nginx reload (our stand-in for an endpoints
+  // update) closes the old worker's idle client connections, and a request racing that close
+  // would fail for a reason that has nothing to do with the servers under test (ingress-nginx
+  // changes endpoints without reloads).
   const load: Load = startLoad({ url: `${nginx.url}/v1/histogram`, body: jpeg, loops: 4, maxDurationMs: 90_000, maxPerLoop: 1000, keepAlive: false });
   t.after(() => load.stop());
   const servedBy = (name: string) => () => load.outcomes.some((o) => o.servedBy === name);
