@@ -232,7 +232,7 @@ const cases: Case[] = [
  * box whose primary item is of type hvc1 (no image data). Whatever libheif makes of it, the
  * answer must be the HEVC refusal, never a 422 "corrupt" or a 500.
  */
-function heicHeaderOnly(): Uint8Array {
+function heicHeaderOnly(): Buffer {
   const box = (type: string, ...parts: Buffer[]) => {
     const body = Buffer.concat(parts);
     const head = Buffer.alloc(8);
