@@ -2,6 +2,7 @@
 import type { BenchResult, MeasuredTotals } from './bench-result.ts';
 import type { LatencySummary } from './latency-histogram.ts';
 import { bytesPerSecond, countsList, ms, perSecond, renderTable, shareRows } from './format-table.ts';
+import { formatTimeline } from './format-timeline.ts';
 
 /** One latency row: label, p50, p90, p99, p99.9, max, mean. */
 export function latencyRow(label: string, s: LatencySummary): string[] {
@@ -58,5 +59,6 @@ export function formatBenchResult(result: BenchResult): string {
     '',
     renderTable(['X-Served-By', 'responses', 'share'], shareRows(result.servedBy)),
   ];
+  if (result.timeline && result.timeline.length > 0) out.push('', formatTimeline(result.timeline));
   return `${out.join('\n')}\n`;
 }

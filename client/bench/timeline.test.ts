@@ -91,3 +91,16 @@ test('a pod line without a timeline (an older client) merges as no seconds', () 
     [[7, 1]],
   );
 });
+
+test('the terminal table groups a 65-second timeline three seconds a row (22 rows), each row summing its seconds', async () => {
+  const { formatTimeline } = await import('./format-timeline.ts');
+  const tallies = new Map(Array.from({ length: 65 }, (_, k) => [1000 + k, tally([1000 * (k + 1)], k % 2)] as const));
+  const table = formatTimeline(buildTimeline(tallies, 1_000_000, 1_065_000));
+  const rows = table.split('\n').slice(3);
+  assert.equal(rows.length, 22);
+  assert.match(table, /3 s per row/);
+  // Row 0 holds seconds 0-2: 3 × 2xx, non-2xx from seconds 1 (one); p99 of 1, 2, 3 ms is 3 ms.
+  assert.deepEqual(rows[0]!.trim().split(/\s{2,}/), ['0-3', '4', '3', '1', '0', '2.00 ms', '3.00 ms', '1']);
+  // The last row holds second 63 and 64 only.
+  assert.match(rows[21]!, /^\s*63-65\s/);
+});

@@ -2,6 +2,7 @@
 import type { MergedReport, WindowRates } from './merge-results.ts';
 import { bytesPerSecond, ms, renderTable, shareRows } from '../bench/format-table.ts';
 import { latencyAndStatusLines } from '../bench/print-bench.ts';
+import { formatTimeline } from '../bench/format-timeline.ts';
 
 function windowRow(label: string, w: WindowRates): string[] {
   return [
@@ -51,5 +52,6 @@ export function formatReport(report: MergedReport): string {
     '',
     renderTable(['X-Served-By', 'responses', 'share'], shareRows(report.servedBy)),
   );
+  if (report.timeline && report.timeline.length > 0) out.push('', formatTimeline(report.timeline));
   return `${out.join('\n')}\n`;
 }
