@@ -11,7 +11,7 @@ export interface ImageInput {
   bytes: Buffer;
 }
 
-/** One request ready to write: the same shape autocannon's `requests` entries take. */
+/** One request ready to write with node:http: method, path, headers and the body bytes. */
 export interface PreparedRequest {
   method: 'POST' | 'GET';
   path: string;
@@ -72,7 +72,7 @@ export async function prepareUploads(url: URL, images: readonly ImageInput[], ac
         headers: {
           accept: ACCEPT[accept],
           ...lowerCaseKeys(headers),
-          // No content-length here: autocannon and node:http both add it from the body.
+          // No content-length here: node:http adds it from the body given to `end()`.
           'content-type': type,
         },
         body,

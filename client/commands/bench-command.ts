@@ -83,7 +83,7 @@ async function runBenchCommand(args: ArgumentsCamelCase<BenchArgs>): Promise<voi
   } catch (error) {
     return writeUsageError(error, 'bench');
   }
-  // Loaded here, not at the top: the load engines (autocannon, HDR histograms) are needed only
+  // Loaded here, not at the top: the load engines (node:http clients, HDR histograms) are needed only
   // once a valid command line is to be run.
   const [{ runBench }, { toResultLine }, { EXIT_OBJECTIVE_MISSED, formatVerdict, judgeObjectives }] = await Promise.all([
     import('../bench/run-bench.ts'),
