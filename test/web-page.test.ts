@@ -4,10 +4,13 @@
 // both groups of tests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { chromium, type Browser, type FileChooser, type Page } from 'playwright-core';
 import { createImagePool, type ImagePool } from '../server/worker/image-pool.ts';
@@ -378,4 +381,20 @@ describe('web page with API_TOKEN and a small MAX_UPLOAD_BYTES', { skip }, () =>
     assert.ok(shown.includes(error.message), `"${shown}" includes "${error.message}"`);
     assert.match(shown, /413 PAYLOAD_TOO_LARGE/);
   });
+});
+
+test('scripts/screenshot-web-page.ts writes a full-page PNG of the page, 1000 px wide', { skip }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'web-page-shot-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const out = join(dir, 'web-page.png');
+  // Rejects (with its stderr) when the script exits non-zero.
+  const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/screenshot-web-page.ts', out], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    timeout: 120_000,
+  });
+  assert.equal(run.stdout.trim(), out);
+  const meta = await sharp(out).metadata();
+  assert.equal(meta.format, 'png');
+  assert.equal(meta.width, 1000);
+  assert.ok((meta.height ?? 0) > 900, `height ${meta.height}: the page with two cards is taller than the viewport`);
 });
