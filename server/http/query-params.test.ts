@@ -25,6 +25,11 @@ const refused: Array<{ name: string; query: Record<string, string>; message: Reg
   { name: 'range with an empty end', query: { range: '5,' }, message: /for range but received "5,"/ },
   { name: 'mask other than alpha', query: { mask: 'luma' }, message: /^Expected one of alpha for mask but received "luma"$/ },
   { name: 'a bad depth and a bad bins together', query: { depth: 'x', bins: '0' }, message: /bins but received "0".*depth but received "x"/ },
+  {
+    name: 'an unknown name beside a bad value',
+    query: { bin: '3', width: '5' },
+    message: /^unknown parameter "bin"; did you mean "bins"\?.*; Expected integer between 200 and 4000 for width but received "5"$/,
+  },
 ];
 
 for (const { name, query, message } of refused) {

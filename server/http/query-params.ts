@@ -161,31 +161,32 @@ export type HistogramQuery = z.output<typeof HistogramQuery>;
 export type ParsedQuery = { success: true; data: HistogramQuery } | { success: false; message: string };
 
 /**
- * Validates the raw query of a histogram request: unknown names first (with the nearest known
- * name when one is close), then every value, then bins against the depth asked. Never throws.
+ * Validates the raw query of a histogram request: names the API does not know (each with the
+ * nearest known name when one is close), every value, and bins against the depth asked. Every
+ * problem found is in the one message. Never throws.
  */
 export function parseHistogramQuery(raw: Record<string, string>): ParsedQuery {
   const known = QUERY_PARAMETERS as readonly string[];
+  const problems: string[] = [];
   const unknown = Object.keys(raw).filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    const message = unknown
-      .map((name) => {
-        const near = nearestName(name, known);
-        return `unknown parameter "${name}"${near ? `; did you mean "${near}"?` : ''}`;
-      })
-      .join('; ');
-    return { success: false, message: `${message} (known parameters: ${known.join(', ')})` };
+    const names = unknown.map((name) => {
+      const near = nearestName(name, known);
+      return `unknown parameter "${name}"${near ? `; did you mean "${near}"?` : ''}`;
+    });
+    problems.push(`${names.join('; ')} (known parameters: ${known.join(', ')})`);
   }
-  const parsed = HistogramQuery.safeParse(raw);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
-  // The depth asked decides the bins allowed; an invalid depth is reported above, and bins
+  const knownOnly = Object.fromEntries(Object.entries(raw).filter(([name]) => known.includes(name)));
+  const parsed = HistogramQuery.safeParse(knownOnly);
+  // The depth asked decides the bins allowed; an invalid depth is reported below, and bins are
   // judged as for the default depth.
   const depth: Depth = raw.depth?.trim() === '16' ? 16 : DEFAULT_DEPTH;
   const bins = parsed.success ? parsed.data.bins : binsParam.parse(raw.bins);
   if (!(Number.isInteger(bins) && bins >= MIN_BINS && bins <= MAX_BINS[depth])) {
     const deeper = depth === 8 && Number.isInteger(bins) && bins <= MAX_BINS[16] && bins > MAX_BINS[8] ? ` (up to ${MAX_BINS[16]} with depth=16)` : '';
-    problems.unshift(`Expected integer between ${MIN_BINS} and ${MAX_BINS[depth]} for bins but received "${raw.bins}"${deeper}`);
+    problems.push(`Expected integer between ${MIN_BINS} and ${MAX_BINS[depth]} for bins but received "${raw.bins}"${deeper}`);
   }
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => issue.message));
   if (!parsed.success || problems.length > 0) return { success: false, message: problems.join('; ') };
   return parsed;
 }
