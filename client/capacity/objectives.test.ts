@@ -1,7 +1,7 @@
 // Objectives: parsing `--slo` and judging a step's counts and latency summary against them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, parseObjectives } from './objectives.ts';
+import { checkObjectives, evaluate, parseObjectives } from './objectives.ts';
 
 const summary = (p99Us: number) => ({ count: 100, min: 1, mean: 1, p50: 1000, p90: 2000, p99: p99Us, p999: p99Us, max: p99Us });
 
@@ -42,4 +42,25 @@ test('the failed share counts non-2xx responses and requests without response', 
   const verdict = evaluate(objectives, { requests: { sent: 100, completed: 98, ok: 97 }, errors: { timeout: 2 }, latencyUs: summary(1) });
   assert.deepEqual(verdict.failures, ['errors 3.00% > 1%']);
   assert.equal(evaluate(objectives, { requests: { sent: 5, completed: 5, ok: 0 }, errors: {}, latencyUs: summary(0) }).pass, false);
+});
+
+test('each objective is checked on its own with what was measured, and a latency bound without any 2xx is missed', () => {
+  const objectives = parseObjectives(['p50=2ms', 'p99=250ms', 'errors=1%']);
+  const checks = checkObjectives(objectives, { requests: { sent: 100, completed: 100, ok: 98 }, errors: {}, latencyUs: summary(300_000) });
+  assert.deepEqual(
+    checks.map((c) => [c.objective, c.met, c.measured, c.limit, c.text]),
+    [
+      ['p50=2ms', true, 1000, 2000, 'p50 1.0 ms'],
+      ['p99=250ms', false, 300_000, 250_000, 'p99 300.0 ms'],
+      ['errors=1%', false, 0.02, 0.01, 'errors 2.00%'],
+    ],
+  );
+  const none = checkObjectives(parseObjectives(['p99=1s']), { requests: { sent: 3, completed: 0, ok: 0 }, errors: { ECONNREFUSED: 3 }, latencyUs: summary(0) });
+  assert.deepEqual(
+    none.map((c) => [c.met, c.text]),
+    [
+      [false, 'no 2xx response'],
+      [false, 'errors 100.00%'],
+    ],
+  );
 });
