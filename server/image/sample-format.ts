@@ -35,7 +35,10 @@ const SAMPLE_NAMES: Readonly<Record<string, string>> = {
   dpcomplex: 'complex (2 × 64-bit float)',
 };
 
-/** The 415 for HEIF images coded with HEVC (phones' HEIC). */
+/**
+ * The 415 for HEIF images coded with HEVC (phones' HEIC): sharp's prebuilt libvips leaves the
+ * patent-encumbered HEVC decoder out (sharp issue 4050), so no HEIC decodes here.
+ */
 export function hevcUnsupported(): ImageError {
   return new ImageError(
     'unsupported',
