@@ -70,7 +70,21 @@ test('/docs lists every operation, query parameter and response status of /opena
 
 test('/docs describes the JSON response fields, the per-channel statistics once for every channel', async () => {
   const text = visibleText(await page());
-  for (const field of ['width', 'pixels', 'histogram', 'servedBy', 'timingsMs.total', 'channels.<name>.counts', 'channels.<name>.p99', 'error.code']) {
+  for (const field of [
+    'width',
+    'pixels',
+    'depth',
+    'range',
+    'mask',
+    'counted',
+    'histogram',
+    'servedBy',
+    'timingsMs.total',
+    'channels.<name>.counts',
+    'channels.<name>.binRange',
+    'channels.<name>.p99',
+    'error.code',
+  ]) {
     assert.ok(text.includes(` ${field} `), `${field} is not on the page`);
   }
   assert.doesNotMatch(text, /channels\.red\./);

@@ -50,8 +50,9 @@ const HistogramResponse = z
     channelsInImage: z.number().int().openapi({ description: 'channels the file declares (4 for CMYK or RGBA, 1 for gray, …)' }),
     frames: z.number().int().optional().openapi({ description: 'multi-frame images only: frames in the file; only the first is counted' }),
     depth: z
-      .union([z.literal(8), z.literal(16)])
-      .openapi({ description: 'the depth counted: 16 only for a 16-bit image asked with depth=16; an 8-bit image is always counted at 8' }),
+      .number()
+      .int()
+      .openapi({ enum: [8, 16], description: 'the depth counted: 16 only for a 16-bit image asked with depth=16; an 8-bit image is always counted at 8' }),
     bins: z.number().int().openapi({ description: 'the length of every `counts` array' }),
     range: z
       .enum(['full', 'data', 'explicit'])

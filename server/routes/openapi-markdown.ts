@@ -13,6 +13,8 @@ interface Schema {
   example?: unknown;
   description?: string;
   items?: Schema;
+  /** A tuple's members, in order (zod's z.tuple). */
+  prefixItems?: Schema[];
   properties?: Record<string, Schema>;
   required?: string[];
   $ref?: string;
@@ -53,6 +55,7 @@ const refName = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
 function typeOf(schema: Schema): string {
   if (schema.$ref) return `${refName(schema.$ref)} (fields below)`;
   if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' | ');
+  if (schema.type === 'array' && schema.prefixItems) return `[${schema.prefixItems.map(typeOf).join(', ')}]`;
   if (schema.type === 'array') return `array of ${schema.items ? typeOf(schema.items) : 'values'}`;
   const range = schema.minimum !== undefined && schema.maximum !== undefined ? ` ${schema.minimum}..${schema.maximum}` : '';
   return `${schema.type ?? 'any'}${schema.format ? ` (${schema.format})` : ''}${range}`;
