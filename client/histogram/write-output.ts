@@ -50,6 +50,9 @@ export async function writeOutput(path: string, kind: OutputKind, body: Buffer |
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
+    // Name the file the user asked for, not the temporary one, in the error.
+    const failure = error as { path?: unknown };
+    if (failure?.path === temporary) failure.path = path;
     throw error;
   }
 }
