@@ -1,5 +1,5 @@
 // Random query parameters for the histogram routes: mostly valid, sometimes invalid (a 400
-// that must name the parameter), sometimes unknown (ignored), in random case.
+// that must name the parameter), sometimes unknown (a 400 naming it), in random case.
 import type { Prng } from './prng.ts';
 
 export const QUERY_PARAMS = ['bins', 'channels', 'format', 'width', 'height', 'scale', 'type'] as const;
@@ -97,7 +97,10 @@ export function randomQuery(rng: Prng, allowInvalid = true): QueryPlan {
     else pairs.push([name, value]);
     plan.invalid.push(name);
   }
-  if (rng.chance(0.1)) pairs.push(['unknown', 'ignored']);
+  if (rng.chance(0.1)) {
+    pairs.push(['unknown', 'ignored']);
+    plan.invalid.push('unknown');
+  }
   plan.search = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
   if (plan.invalid.includes('format')) plan.format = undefined;
   return plan;
