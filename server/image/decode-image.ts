@@ -45,7 +45,7 @@ export interface DecodedImage {
 
 /**
  * Decodes the first frame of `bytes` to its samples, by the rule of its class: 8-bit images as
- * 8-bit sRGB (or gray) pixels; 16-bit gray and RGB(A) as their 16-bit samples untouched; CMYK
+ * their 8-bit RGB (or gray) samples, no colour profile applied; 16-bit gray and RGB(A) as their 16-bit samples untouched; CMYK
  * from its stored samples to RGB by Pillow's rule (no colour profile); GIF's transparent pixels
  * given their palette colour.
  * @throws {ImageError} `unsupported` for bytes that are not a supported image (SVG and XML are
@@ -81,13 +81,15 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   if (samples !== 'uchar') return decodeByClass(bytes, maxPixels, header, samples, formatName);
   const gray = header.space === 'b-w' || header.space === 'grey16';
   // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
+  // ignoreIcc: the samples are counted as stored, as Pillow reads them; converting through an
+  // embedded profile (a phone's Display P3, Adobe RGB) would change every value.
   // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
   // of gray+alpha when asked for b-w, so that decodes as RGBA with R = G = B = gray, whose
   // Rec. 601 luma is exactly the gray value (the weights sum to 65536).
   const space = gray && !header.hasAlpha ? 'b-w' : 'srgb';
   const { data, info } = await withDecoderErrors(
     () =>
-      sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true })
+      sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true, ignoreIcc: true })
         .toColourspace(space)
         .raw({ depth: 'uchar' })
         .toBuffer({ resolveWithObject: true }),

@@ -33,6 +33,8 @@ export const rows: FidelityRow[] = [
   { fixture: 'gray-alpha8.png', rule: '8-bit gray+alpha counts gray and alpha as stored' },
   { fixture: 'rgb8.png', rule: '8-bit RGB counts its samples; luma by (19595R+38470G+7471B+32768)>>16', stats: true },
   { fixture: 'rgba8.png', rule: '8-bit RGBA colour counts every pixel, transparent or not' },
+  { fixture: 'icc-rgb8.png', rule: 'an embedded colour profile is not applied: a PNG counts its samples as stored' },
+  { fixture: 'icc.jpg', rule: "an embedded colour profile is not applied: a JPEG counts Pillow's decode" },
   { fixture: 'palette.png', rule: 'a palette PNG counts every pixel as its palette colour' },
   { fixture: 'palette-trns.png', rule: 'a palette PNG with tRNS counts transparent pixels as their colour, alpha from tRNS' },
   { fixture: 'opaque.gif', rule: 'a GIF without a transparent index counts its palette colours' },
@@ -105,6 +107,8 @@ export const rows: FidelityRow[] = [
     'cmyk.jpg',
     'progressive.jpg',
     'exif-rotated.jpg',
+    'icc-rgb8.png',
+    'icc.jpg',
     'lossy.webp',
   ].map(
     (fixture, i): FidelityRow => ({

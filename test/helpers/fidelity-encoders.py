@@ -69,3 +69,47 @@ def cmyk_to_rgb(cmyk):
     nk = 255 - c[..., 3:4]
     tmp = c[..., :3] * nk + 128
     return np.clip(nk - (((tmp >> 8) + tmp) >> 8), 0, 255).astype(np.uint8)
+
+
+def linear_rgb_icc():
+    """A minimal ICC v2 RGB display profile that is not sRGB: linear tone curves (gamma 1.0),
+    Adobe RGB-like primaries. A decoder that honours it changes every sample; one that counts
+    the samples as stored does not."""
+    def s15(v):
+        return struct.pack('>i', int(round(v * 65536)))
+
+    def xyz(x, y, z):
+        return b'XYZ \0\0\0\0' + s15(x) + s15(y) + s15(z)
+
+    def curv(gamma):
+        return b'curv\0\0\0\0' + struct.pack('>IH', 1, int(gamma * 256)) + b'\0\0'
+
+    def desc(text):
+        ascii_ = text.encode() + b'\0'
+        body = b'desc\0\0\0\0' + struct.pack('>I', len(ascii_)) + ascii_ + struct.pack('>II', 0, 0) + struct.pack('>HB', 0, 0) + b'\0' * 67
+        return body + b'\0' * (-len(body) % 4)
+
+    tags = [
+        (b'desc', desc('linear test RGB')),
+        (b'wtpt', xyz(0.9642, 1.0, 0.8249)),
+        (b'rXYZ', xyz(0.6097, 0.3111, 0.0195)),
+        (b'gXYZ', xyz(0.2053, 0.6257, 0.0609)),
+        (b'bXYZ', xyz(0.1492, 0.0632, 0.7446)),
+        (b'rTRC', curv(1.0)),
+        (b'gTRC', curv(1.0)),
+        (b'bTRC', curv(1.0)),
+        (b'cprt', b'text\0\0\0\0public domain\0\0\0'),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table = data = b''
+    for signature, body in tags:
+        table += signature + struct.pack('>II', offset + len(data), len(body))
+        data += body + b'\0' * (-len(body) % 4)
+    body = struct.pack('>I', len(tags)) + table + data
+    header = (
+        struct.pack('>I', 128 + len(body)) + b'none' + struct.pack('>I', 0x02100000) + b'mntrRGB XYZ '
+        + struct.pack('>6H', 2026, 1, 1, 0, 0, 0) + b'acsp' + b'\0' * 28
+        + s15(0.9642) + s15(1.0) + s15(0.8249) + b'\0' * 48
+    )
+    assert len(header) == 128
+    return header + body
