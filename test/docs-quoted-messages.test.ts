@@ -31,7 +31,7 @@ const DOC_FILES = [
     .map((name) => `docs/${name}`),
 ];
 /** Pages whose every quoted error answer must be marked (the others' unmarked ones are listed). */
-const FULLY_MARKED = ['README.md', 'docs/migrating.md', 'docs/client.md'];
+const FULLY_MARKED = ['README.md', 'docs/api.md', 'docs/migrating.md', 'docs/client.md'];
 // Blocks may be indented (inside a list item): the fences and lines lose that indentation.
 const MARKER = /<!--\s*server-answer:\s*(.+?)\s*-->[ \t]*\n[ \t]*```[^\n]*\n([\s\S]*?)\n[ \t]*```/g;
 const FENCED = /^[ \t]*```[^\n]*\n([\s\S]*?)\n[ \t]*```/gm;
