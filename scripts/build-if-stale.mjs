@@ -1,7 +1,9 @@
 // `npm start`'s prestart: builds dist/ with `npm run build` unless the last build it made is
 // newer than every source file, and says which it did (a full tsc build takes a while on a
-// small machine, so starting without one when nothing changed saves that wait).
-import { spawnSync } from 'node:child_process';
+// small machine, so starting without one when nothing changed saves that wait). A SIGTERM or
+// SIGINT during the build stops the whole build (npm, its shell, tsc) and this script with it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,10 +46,28 @@ if (reason === undefined) {
 } else {
   console.error(`npm start: building dist/ first (${reason}): npm run build`);
   const started = new Date();
-  const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-  if (build.status !== 0) {
+  // In a process group of its own, so a signal can reach every process of the build at once:
+  // npm passes a signal to the script's shell only, which would leave tsc running.
+  const build = spawn('npm', ['run', '--silent', 'build'], { stdio: 'inherit', detached: true });
+  let stoppedBy;
+  const stop = (signal) => {
+    stoppedBy = signal;
+    try {
+      process.kill(-build.pid, signal);
+    } catch {
+      // the build has exited already
+    }
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  const [code] = await once(build, 'exit');
+  if (stoppedBy) {
+    console.error(`npm start: the build was stopped (${stoppedBy}); not starting`);
+    // Ended by the signal, as without the handler, so npm reports the signal, not a failure.
+    process.kill(process.pid, stoppedBy);
+  } else if (code !== 0) {
     console.error('npm start: the build failed; not starting');
-    process.exit(build.status ?? 1);
+    process.exit(code ?? 1);
   }
   // Dated to the build's start, so a file saved while tsc ran counts as changed next time.
   writeFileSync(STAMP, `${started.toISOString()}\n`);

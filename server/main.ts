@@ -1,7 +1,13 @@
 // Entry point: reads the environment, serves the app, and drains gracefully on SIGTERM/SIGINT.
 // The only module that listens, touches process.env or calls process.exit.
 import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { trackConnections } from './http/connection-tracker.ts';
+import { createHttpServer } from './http/create-http-server.ts';
+import { listenErrorMessage, listeningMessage } from './start-up-messages.ts';
+import { libuvPoolSize, threadPoolProblem } from './thread-pool-size.ts';
+import { deprioritizeOtherThreads } from './thread-priority.ts';
 
 let config: Config;
 try {
@@ -11,15 +17,14 @@ try {
   process.stderr.write(`histogram-service: ${error.message}\n`);
   process.exit(2);
 }
-// sharp decodes on libuv's thread pool: give it a thread per image processed at once, plus room
-// for file system and DNS work. libuv reads this when the pool first starts, which is after
-// this point: everything that could start it is imported below.
-process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, config.concurrency + 2));
-
-const { createApp } = await import('./app.ts');
-const { createHttpServer } = await import('./http/create-http-server.ts');
-const { trackConnections } = await import('./http/connection-tracker.ts');
-const { deprioritizeOtherThreads } = await import('./thread-priority.ts');
+// sharp decodes on libuv's thread pool, whose size only the environment the process started
+// with can set (thread-pool-size.ts): refuse to start with too few threads rather than serve
+// CONCURRENCY images through fewer.
+const poolProblem = threadPoolProblem(process.env, config.concurrency);
+if (poolProblem !== undefined) {
+  process.stderr.write(`histogram-service: ${poolProblem}\n`);
+  process.exit(2);
+}
 
 const { app, services, close } = createApp(config);
 const { logger, lifecycle } = services;
@@ -37,10 +42,13 @@ server.once('listening', () => {
     concurrency: config.concurrency,
     maxQueue: config.maxQueue,
     maxWaiting: config.maxWaiting,
+    threadPool: libuvPoolSize(process.env),
   });
+  process.stderr.write(`${listeningMessage(config.host, address.port)}\n`);
 });
-server.once('error', (error) => {
-  logger.error('cannot listen', { error: String(error) });
+server.once('error', (error: NodeJS.ErrnoException) => {
+  logger.error('cannot listen', { error: String(error), code: error.code, port: config.port, host: config.host });
+  process.stderr.write(`${listenErrorMessage(error, config.host, config.port)}\n`);
   exit(1);
 });
 server.listen(config.port, config.host);
