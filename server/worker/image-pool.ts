@@ -13,8 +13,8 @@ import type { AnalyzeResult, ChartTask } from './image-task.ts';
 
 export interface ImagePool {
   /**
-   * Decodes and counts `bytes` on a worker thread: their memory is moved there when `bytes`
-   * spans all of it (big uploads), else the bytes are copied (pooled upload buffers stay here).
+   * Decodes and counts `bytes` on a worker thread. Their memory is moved there, not copied:
+   * the caller gives it up (`bytes` must be the only view of memory of its own, as an upload is).
    * `options`: depth and mask to count with (default depth 8, no mask).
    */
   analyze(bytes: Uint8Array, maxPixels: number, options?: CountOptions): Promise<CountedImage>;
@@ -43,12 +43,8 @@ export function createImagePool(threads: number): ImagePool {
   const ready = Promise.all(Array.from({ length: threads }, () => pool.run('ping'))).then(() => undefined);
   return {
     async analyze(bytes, maxPixels, options = DEFAULT_COUNT_OPTIONS) {
-      // A view of a larger (pooled) buffer: copy just its bytes, rather than let the message
-      // clone the whole buffer, and move the copy.
-      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      const own = whole ? bytes : bytes.slice();
-      const task = { kind: 'analyze', bytes: own, maxPixels, options: { depth: options.depth, mask: options.mask } };
-      const result = (await pool.run(task, { transferList: [own.buffer as ArrayBuffer] })) as AnalyzeResult;
+      const task = { kind: 'analyze', bytes, maxPixels, options: { depth: options.depth, mask: options.mask } };
+      const result = (await pool.run(task, { transferList: [bytes.buffer as ArrayBuffer] })) as AnalyzeResult;
       if (!result.ok) throw new ImageError(result.kind, result.message);
       return result.counted;
     },
