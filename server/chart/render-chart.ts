@@ -2,19 +2,28 @@
 // of chart.js per thread draws on node-canvas; a few live Charts (one per size, type and scale)
 // are kept and only their data swapped, because building a Chart per request costs about a
 // quarter of the drawing time. The set is bounded, and a Chart pushed out is destroyed, so
-// requests for many sizes cannot grow memory. The static layers (axes, legend, titles) are kept
-// and reused across renders with the same axes (static-layers.ts), so a repeated chart draws
-// only its data lines. sharp encodes the raw pixels, 2-3× faster than canvas's own PNG encoder
-// (default 800×400 chart, one core: about 4–6 ms against 11–16 ms).
+// requests for many sizes cannot grow memory. Every chart is drawn whole by chart.js. sharp
+// encodes the raw pixels: its PNG encoder at low compression is several times faster than
+// canvas's own at its defaults (docs/benchmarks.md).
 import { createCanvas, type Canvas } from 'canvas';
-import { Chart, registerables, type ChartConfiguration } from 'chart.js';
+import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import sharp from 'sharp';
-import { staticLayers } from './static-layers.ts';
 
 Chart.register(...registerables);
 
 type AnyConfig = ChartConfiguration<'line' | 'bar', unknown, unknown>;
 type AnyChart = Chart<'line' | 'bar', unknown, unknown>;
+
+// The canvas starts transparent and the PNG has no alpha: paint it white before chart.js draws.
+const whiteBackground: Plugin<'line' | 'bar'> = {
+  id: 'white-background',
+  beforeDraw({ ctx, width, height }) {
+    ctx.save();
+    ctx.fillStyle = 'white';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
 
 /** Live Charts kept per thread; the least recently used one beyond this is destroyed. */
 export const MAX_LIVE_CHARTS = 8;
@@ -56,7 +65,7 @@ function liveChartFor(config: AnyConfig, width: number, height: number): LiveCha
   const canvas = createCanvas(width, height);
   // chart.js reads canvas.style when it sizes the chart (there is no DOM here).
   (canvas as unknown as { style: object }).style = {};
-  const chart = new Chart(canvas.getContext('2d') as never, { ...config, plugins: [...(config.plugins ?? []), staticLayers] } as never) as AnyChart;
+  const chart = new Chart(canvas.getContext('2d') as never, { ...config, plugins: [...(config.plugins ?? []), whiteBackground] } as never) as AnyChart;
   const entry = { canvas, chart };
   live.set(key, entry);
   return entry;
