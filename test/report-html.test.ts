@@ -108,7 +108,7 @@ function summary(page: Page): Promise<Record<string, string>> {
 const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`;
 
 describe('report --html', { skip }, () => {
-  test('a merged two-pod bench page draws all five charts, shows the merged figures, and fits 1200 px and a phone', async () => {
+  test('a merged two-pod bench page draws all six charts, shows the merged figures, and fits 1200 px and a phone', async () => {
     const logs = join(dir, 'bench.log');
     await writeFile(logs, await twoPodBench(40));
     const merged = JSON.parse(await report([logs, '--json'])) as MergedReport;
@@ -117,11 +117,11 @@ describe('report --html', { skip }, () => {
 
     for (const width of [1200, 390]) {
       const page = await open(html, width);
-      assert.equal(await page.evaluate(() => document.documentElement.dataset.chartsDrawn), '5');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.chartsDrawn), '6');
       const canvases = await paintedPixels(page);
       assert.deepEqual(
         canvases.map((c) => c.id),
-        ['chart-curve', 'chart-throughput', 'chart-latency-time', 'chart-replicas', 'chart-outcomes'],
+        ['chart-curve', 'chart-throughput', 'chart-latency-time', 'chart-replicas-time', 'chart-replicas', 'chart-outcomes'],
       );
       for (const c of canvases) assert.ok(c.painted > 2000, `${c.id} at ${width} px: ${c.painted} painted pixels`);
       // Nothing wider than the screen: tables scroll inside their box, charts shrink.
@@ -143,16 +143,18 @@ describe('report --html', { skip }, () => {
       // The charts hold the merged counts: replicas and the per-second 2xx add up to the totals.
       // (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
       const drawn = (await page.evaluate(() =>
-        ['chart-replicas', 'chart-throughput'].map(
+        ['chart-replicas', 'chart-throughput', 'chart-replicas-time'].map(
           (id) =>
             (window as unknown as { Chart: { getChart(id: string): { data: { datasets: Array<{ data: unknown[] }> } } } }).Chart.getChart(id).data.datasets[0]!
               .data,
         ),
-      )) as [number[], Array<{ y: number | null }>];
+      )) as [number[], Array<{ y: number | null }>, Array<{ y: number }>];
       const sum = (values: number[]) => values.reduce((n, v) => n + v, 0);
       const drawnCounts = { replicas: sum(drawn[0]), okPerSecond: sum(drawn[1].map((p) => p.y ?? 0)) };
       assert.equal(drawnCounts.replicas, merged.requests.completed);
       assert.equal(drawnCounts.okPerSecond, merged.requests.ok);
+      // One replica (the test target): its line per second adds up to every response.
+      assert.equal(sum(drawn[2].map((p) => p.y)), merged.requests.completed);
       await page.context().close();
     }
   });
@@ -221,6 +223,7 @@ describe('report --html', { skip }, () => {
     const html = join(dir, 'compare.html');
     await report(['--compare', a, b, '--replicas-a', '1', '--replicas-b', '2', '--html', html]);
     const page = await open(html, 1200);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.chartsDrawn), '5');
     for (const c of await paintedPixels(page)) assert.ok(c.painted > 2000, `${c.id}: ${c.painted} painted pixels`);
     const labels = await page.evaluate(() => {
       const Chart = (window as unknown as { Chart: { getChart(id: string): { data: { datasets: Array<{ label: string }> } } } }).Chart;

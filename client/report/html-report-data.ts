@@ -3,8 +3,7 @@
 // from the merged HDR histogram, the per-second timeline, replicas, outcomes, capacity steps).
 // Pure data in, data out: the page itself (html-report.ts) only lays it out.
 import type { CapacityAnswer } from '../capacity/capacity-answer.ts';
-import { parseObjectives } from '../capacity/objectives.ts';
-import { failedShare } from '../capacity/objectives.ts';
+import { failedShare, parseObjectives } from '../capacity/objectives.ts';
 import { decodeHistogram, percentileCurve, type LatencySummary } from '../bench/latency-histogram.ts';
 import type { SloVerdict } from '../bench/slo-verdict.ts';
 import type { MergedReport } from './merge-results.ts';
@@ -25,7 +24,17 @@ export interface BenchView {
   /** Latency (ms) against percentile, x in "nines" (1 = p90, 2 = p99, 3 = p99.9). */
   curve: Array<{ x: number; y: number }>;
   /** One point per second; t = seconds since the run's first second. Latency null without 2xx. */
-  timeline: Array<{ t: number; responses: number; ok: number; failed: number; p50: number | null; p99: number | null; coveredMs: number }>;
+  timeline: Array<{
+    t: number;
+    responses: number;
+    ok: number;
+    failed: number;
+    p50: number | null;
+    p99: number | null;
+    coveredMs: number;
+    /** Responses by X-Served-By value in that second. */
+    servedBy: Record<string, number>;
+  }>;
   replicas: Array<{ name: string; count: number }>;
   /** Responses by status and requests without response by kind; class picks the colour. */
   outcomes: Array<{ name: string; count: number; class: 'ok' | 'client' | 'server' | 'none' }>;
@@ -120,6 +129,7 @@ export function benchView(report: MergedReport, label: string): BenchView {
       p50: s.ok > 0 ? ms(s.latencyUs.p50) : null,
       p99: s.ok > 0 ? ms(s.latencyUs.p99) : null,
       coveredMs: s.coveredMs,
+      servedBy: s.servedBy,
     })),
     replicas: Object.entries(report.servedBy)
       .sort(([, a], [, b]) => b - a)

@@ -66,6 +66,14 @@ export const PAGE_SCRIPT = `
       x: linear('seconds since start', { min: 0 }), y: linear('per second', { beginAtZero: true }) } } });
     draw('chart-latency-time', { type: 'line', data: { datasets: latencySets }, options: { parsing: false, scales: {
       x: linear('seconds since start', { min: 0 }), y: linear('latency (ms)', { beginAtZero: true }) } } });
+    if (!multi) {
+      var run0 = data.runs[0];
+      var top = run0.replicas.slice(0, COLOURS.length).map(function (r) { return r.name; });
+      draw('chart-replicas-time', { type: 'line', data: { datasets: top.map(function (replica, k) {
+        return lineSet(replica, run0.timeline.map(function (s) { return { x: s.t, y: s.servedBy[replica] || 0 }; }), k);
+      }) }, options: { parsing: false, scales: {
+        x: linear('seconds since start', { min: 0 }), y: linear('responses per second', { beginAtZero: true }) } } });
+    }
     var replicaNames = [];
     var outcomeNames = [];
     data.runs.forEach(function (run) {

@@ -100,13 +100,15 @@ function comparisonSection(c: Comparison): string {
   return `<section class="compare"><h2>A: ${escapeHtml(c.labels.a)} · B: ${escapeHtml(c.labels.b)}</h2>${recordTable('figures', rows)}${efficiency}${notes}</section>`;
 }
 
-function chartsSection(kind: 'bench' | 'capacity'): string {
+function chartsSection(kind: 'bench' | 'capacity', runs: number): string {
   const charts =
     kind === 'bench'
       ? [
           chart('chart-curve', 'Latency by percentile', '(2xx responses, merged HDR histogram; x in nines: 90 %, 99 %, 99.9 %)'),
           chart('chart-throughput', 'Throughput over time', '(per wall-clock second; the first and last seconds are partial)'),
           chart('chart-latency-time', 'p50 and p99 over time', "(each second's own histogram)"),
+          // One line per replica: a replica that joined late or dropped out shows; two runs' replicas would crowd it.
+          ...(runs === 1 ? [chart('chart-replicas-time', 'Responses per replica over time', '(X-Served-By, per second)')] : []),
           chart('chart-replicas', 'Responses per replica', '(X-Served-By)'),
           chart('chart-outcomes', 'Outcomes by status', '(green 2xx, orange 4xx, red 5xx, grey no response; log scale when any failed)'),
         ]
@@ -138,7 +140,7 @@ export async function renderHtmlReport(input: PageInput): Promise<string> {
 <main>
 ${input.comparison ? comparisonSection(input.comparison) : ''}
 <div class="runs">${input.runs.map(runSection).join('\n')}</div>
-${chartsSection(kind)}
+${chartsSection(kind, input.runs.length)}
 </main>
 <script type="application/json" id="report-data">${scriptSafe(JSON.stringify(data))}</script>
 <script>${await chartJsSource()}</script>
