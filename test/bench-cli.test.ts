@@ -8,18 +8,9 @@ import assert from 'node:assert/strict';
 import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { startFixedServiceServer } from './helpers/fixed-service-server.ts';
 import { runCli } from './helpers/run-cli.ts';
+import { postsAnswered } from './helpers/ops-metrics.ts';
 import type { BenchResult } from '../client/bench/bench-result.ts';
 import type { MergedReport } from '../client/report/merge-results.ts';
-
-/** Sums the server's http_requests_total samples for POST requests from its /metrics text. */
-async function serverPostCount(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('http_requests_total{') && line.includes('method="POST"')) total += Number(line.split(' ').pop());
-  }
-  return total;
-}
 
 let server: InProcessServer;
 before(async () => {
@@ -28,7 +19,7 @@ before(async () => {
 after(() => server?.stop());
 
 test('bench with 2 connections for 2 s counts exactly the requests the server answered, and its line round-trips through report', async () => {
-  const before = await serverPostCount(server.url);
+  const before = await postsAnswered(server.url);
   const run = await runCli(['bench', '--url', `${server.url}/v1/histogram`, '-c', '2', '-d', '2s', '--generate', '128x128', '--count', '3', '--json']);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
@@ -38,7 +29,7 @@ test('bench with 2 connections for 2 s counts exactly the requests the server an
   assert.equal(result.model, 'closed');
   // Each connection made at least one request; how many more depends on the machine.
   assert.ok(result.requests.completed >= 2, `only ${result.requests.completed} responses`);
-  assert.equal(result.requests.completed, (await serverPostCount(server.url)) - before);
+  assert.equal(result.requests.completed, (await postsAnswered(server.url)) - before);
   assert.equal(result.requests.sent, result.requests.completed);
   assert.deepEqual(result.statuses, { 200: result.requests.completed });
   assert.deepEqual(result.servedBy, { 'bench-test-pod': result.requests.completed });

@@ -13,16 +13,9 @@ import sharp from 'sharp';
 import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { startFixedServiceServer, type FixedServiceServer } from './helpers/fixed-service-server.ts';
 import { jsonLines, runCli } from './helpers/run-cli.ts';
+import { postsAnswered } from './helpers/ops-metrics.ts';
 import type { CapacityStepLine } from '../client/capacity/capacity-step.ts';
 import { KEEP_UP_SHARE, type CapacityAnswer } from '../client/capacity/capacity-answer.ts';
-
-async function serverPosts(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('http_requests_total{') && l.includes('method="POST"'))
-    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
-}
 
 /** A percentile (µs) of one or more encoded histograms, added here with hdr-histogram-js itself. */
 function percentileOf(encoded: string[], p: number): number {
@@ -181,7 +174,7 @@ before(async () => {
 after(() => server?.stop());
 
 test('capacity against the real server prints one well-formed line per step, counts the server confirms, and an answer that follows from them', async () => {
-  const beforePosts = await serverPosts(server.url);
+  const beforePosts = await postsAnswered(server.url);
   const run = await runCli([
     'capacity',
     '--url',
@@ -214,7 +207,7 @@ test('capacity against the real server prints one well-formed line per step, cou
   assert.equal(run.code, answer.sustainedRate === null ? 1 : 0, run.stderr);
   assert.equal(
     steps.reduce((n, s) => n + s.requests.completed, 0),
-    (await serverPosts(server.url)) - beforePosts,
+    (await postsAnswered(server.url)) - beforePosts,
   );
 
   // The ramp 4, 8, 16 up to its first failing step, then rates strictly inside the bracket.
@@ -260,7 +253,7 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
   // Time for both pods' processes to start (about a CPU-second each) on a busy machine; a pod
   // that still comes late says so, and its steps' skew is not judged.
   const startAt = new Date(Date.now() + 8_000).toISOString();
-  const before = await serverPosts(server.url);
+  const before = await postsAnswered(server.url);
   const pod = (index: number) =>
     runCli([
       'capacity',
@@ -306,7 +299,7 @@ test('two sharded pods on one fixed schedule merge step by step into the sum of 
   const all = lines.flat();
   assert.equal(
     all.reduce((n, l) => n + l.requests.completed, 0),
-    (await serverPosts(server.url)) - before,
+    (await postsAnswered(server.url)) - before,
   );
 
   const logs = join(dir, 'pods.log');

@@ -94,3 +94,8 @@ export async function admission(baseUrl: string): Promise<Admission> {
     waiting: value(metrics, 'histogram_waiting_requests'),
   };
 }
+
+/** POST requests the server at `baseUrl` has answered, summed over routes and statuses from its /metrics. */
+export async function postsAnswered(baseUrl: string): Promise<number> {
+  return sum(parseExposition(await (await fetch(`${baseUrl}/metrics`)).text()), 'http_requests_total', { method: 'POST' });
+}
