@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +28,7 @@ function logFile(t: { after(fn: () => void): void }): { fd: number; lines: () =>
   return { fd, lines };
 }
 
-test('a lone access-log line is written within a few batching intervals, without a flush', async (t) => {
+test('a lone line is written within a few batching intervals without a flush, with the base fields and its level', async (t) => {
   const { fd, lines } = logFile(t);
   const logger = createLogger('info', { servedBy: 'test' }, fd);
   logger.info(ACCESS_LINE, { n: 1 });
@@ -45,34 +47,39 @@ test('flush() writes every waiting line, the one being written included, in orde
   // Keep libuv's pool busy, so the asynchronous write the first line is handed to waits in its
   // queue while the others are logged behind it.
   const busy = Array.from({ length: 8 }, () => pbkdf2(Buffer.from('x'), Buffer.from('y'), 100_000, 32, 'sha256'));
-  for (let i = 0; i < 5; i++) logger.info('line', { i });
+  // 1 KiB lines: the fifth fills a batch and starts a write, the ones after wait behind it.
+  const filler = 'x'.repeat(1024);
+  for (let i = 0; i < 8; i++) logger.info('line', { i, filler });
   logger.warn('last');
   await logger.flush();
+  // Read before the busy work is awaited: only the flush can have waited for the writes.
+  const written = lines().map(({ msg, i }) => [msg, i]);
   await Promise.all(busy);
-  assert.deepEqual(
-    lines().map(({ msg, i }) => [msg, i]),
-    [...[0, 1, 2, 3, 4].map((i) => ['line', i]), ['last', undefined]],
-  );
+  assert.deepEqual(written, [...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => ['line', i]), ['last', undefined]]);
 });
 
-test('access-log lines wait for their batch; any other line is written at once, with the ones waiting before it', async (t) => {
-  const { fd, lines } = logFile(t);
-  // A batching interval far longer than the test: only a prompt line can write anything.
-  const logger = createLogger('info', {}, fd, 60_000);
-  logger.info(ACCESS_LINE, { n: 1 });
-  logger.info(ACCESS_LINE, { n: 2 });
-  await sleep(50);
-  assert.deepEqual(lines(), [], 'access-log lines were written before their batch was due');
-  logger.info('ready');
-  const deadline = Date.now() + 5000;
-  while (lines().length < 3 && Date.now() < deadline) await sleep(10);
-  assert.deepEqual(
-    lines().map(({ msg, n }) => [msg, n]),
-    [
-      [ACCESS_LINE, 1],
-      [ACCESS_LINE, 2],
-      ['ready', undefined],
-    ],
-  );
-  await logger.flush();
+test('a process whose log reader never reads exits after flush() gives up, instead of hanging at exit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'logger-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A FIFO that nobody reads, opened for reading and writing (so opening does not wait for a
+  // reader): once its buffer is full, every write waits.
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const logger = new URL('./logger.ts', import.meta.url).href;
+  const script = `
+    import { openSync, constants } from 'node:fs';
+    import { createLogger } from ${JSON.stringify(logger)};
+    const log = createLogger('info', {}, openSync(${JSON.stringify(fifo)}, constants.O_RDWR | constants.O_NONBLOCK));
+    for (let i = 0; i < 64; i++) log.info('line', { filler: 'x'.repeat(4096) });
+    await log.flush(200);
+    log.info('after the flush, dropped');
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  clearTimeout(timer);
+  assert.deepEqual([code, signal], [0, null], `the process did not exit by itself\n${stderr}`);
 });

@@ -1,11 +1,9 @@
 // Structured logs: one JSON object per line on stdout, filtered by LOG_LEVEL, written by pino
-// through an asynchronous destination, so a slow log reader never stalls the event loop (a
-// synchronous write to a full pipe would). The buffer is bounded: past it, lines are dropped.
-// Access-log lines (one per answered request) are written in batches of at least 4 KiB, or
-// every 100 ms, whichever comes first, rather than one asynchronous write (a hand-off to
-// libuv's thread pool) each: 1–2 % more 225×225 JPEGs per second on one CPU. Every other line
-// (start-up, readiness, drain, warnings, errors) is written at once, with what waits before it,
-// so whoever watches for "listening" or "ready" sees it without delay.
+// through its own asynchronous destination (sonic-boom), so a slow log reader never stalls the
+// event loop (a synchronous write to a full pipe would). Lines are written in batches of 4 KiB,
+// or every 100 ms, whichever comes first, as pino's documentation on asynchronous logging
+// configures it: one write per line costs measurably more CPU per answered request
+// (docs/benchmarks.md). The buffer is bounded: past it, lines are dropped.
 import pino from 'pino';
 import type { LogLevel } from './config.ts';
 
@@ -18,29 +16,30 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
   /**
    * Resolves once every line logged so far is written, the one being written at the time
-   * included (call before process.exit); after `timeoutMs` (default 2000), writes what is still
-   * buffered synchronously and resolves. Never rejects.
+   * included (call before process.exit; pino writes any later line synchronously at exit).
+   * After `timeoutMs` (default 2000) with the reader still not reading, drops what is left and
+   * resolves, so that the exit cannot hang on it. Never rejects.
    */
   flush(timeoutMs?: number): Promise<void>;
 }
 
 /** Lines buffered while the reader is slow, in bytes, before new lines are dropped. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
-/** The message of access-log lines, the ones written in batches. */
+/** The message of access-log lines (one per answered request). */
 export const ACCESS_LINE = 'request';
-/** Longest a flush waits for the writes in progress before writing the rest synchronously. */
+/** Longest a flush waits for a reader that does not read. */
 const FLUSH_TIMEOUT_MS = 2_000;
-/** Batched lines are written once this many bytes are waiting… */
+/** Lines are written once this many bytes are waiting… */
 const BATCH_BYTES = 4096;
 /** …or this often, so a quiet server's lines appear within a tenth of a second. */
 const BATCH_MS = 100;
 
 /**
  * A logger writing lines such as {"level":"info","time":"…","msg":"listening","port":8080} to
- * `fd` (default 1, stdout); access-log lines wait up to `batchMs` (default 100) for a batch.
+ * `fd` (default 1, stdout), each within a tenth of a second of being logged.
  */
-export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1, batchMs = BATCH_MS): Logger {
-  const destination = pino.destination({ dest: fd, sync: false, maxLength: MAX_BUFFERED, minLength: BATCH_BYTES, periodicFlush: batchMs });
+export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1): Logger {
+  const destination = pino.destination({ dest: fd, sync: false, minLength: BATCH_BYTES, periodicFlush: BATCH_MS, maxLength: MAX_BUFFERED });
   // A closed stdout (a log reader gone, `| head`) must not crash the server: drop the lines.
   destination.on('error', () => {});
   const log = pino(
@@ -53,42 +52,33 @@ export function createLogger(level: LogLevel, base: LogFields = {}, fd = 1, batc
     },
     destination,
   );
-  // A line other than an access-log line is written at once with what waits before it (an
-  // asynchronous write; while one is in progress, within the batching interval at the latest).
+  // Set when a flush gives up on a stuck reader: the destination is closed, later lines go nowhere.
+  let closed = false;
   const line = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: LogFields | undefined) => {
-    if (!log.isLevelEnabled(level)) return;
+    if (closed) return;
     log[level](fields ?? {}, msg);
-    if (msg === ACCESS_LINE) return;
-    try {
-      destination.flush();
-    } catch {
-      // stdout is gone: the line is dropped, as the destination's errors are
-    }
   };
   return {
     debug: (msg, fields) => line('debug', msg, fields),
     info: (msg, fields) => line('info', msg, fields),
     warn: (msg, fields) => line('warn', msg, fields),
     error: (msg, fields) => line('error', msg, fields),
-    // Not flushSync alone: a line already handed to an asynchronous write would land after the
-    // synchronous ones, or be lost if the process exits before that write completes.
     flush: (timeoutMs = FLUSH_TIMEOUT_MS) =>
       new Promise<void>((resolve) => {
-        const writeRest = () => {
-          try {
-            destination.flushSync();
-          } catch {
-            // nothing to flush, or stdout is gone
-          }
+        // Not flushSync: a line already handed to an asynchronous write would land after the
+        // synchronous ones, or be lost if the process exits before that write completes.
+        const timer = setTimeout(() => {
+          // The reader is stuck: pino's own synchronous flush at exit would wait for it
+          // forever. A destroyed destination is skipped at exit.
+          closed = true;
+          destination.destroy();
           resolve();
-        };
-        const timer = setTimeout(writeRest, timeoutMs);
+        }, timeoutMs);
         try {
-          // Called once the write in progress (or one started now) is done; what is still
-          // buffered then goes out synchronously, after it and in order.
+          // Called once the write in progress and every line after it are written (or failed).
           destination.flush(() => {
             clearTimeout(timer);
-            writeRest();
+            resolve();
           });
         } catch {
           clearTimeout(timer);
