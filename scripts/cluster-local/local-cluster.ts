@@ -73,6 +73,13 @@ export class LocalCluster {
     return [...this.#pods.values()].filter((p) => !p.terminating).map((p) => ({ name: p.pod.metadata.name, ready: p.prober.ready }));
   }
 
+  /** The pod as played (its spec with the published host ports). @throws for an unknown name. */
+  pod(name: string): Pod {
+    const played = this.#pods.get(name);
+    if (!played) throw new Error(`no played pod ${name}`);
+    return played.pod;
+  }
+
   /** Starts nginx on a free port, with no endpoints yet (every request 503). */
   async start(): Promise<void> {
     this.port = await freePort();

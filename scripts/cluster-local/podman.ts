@@ -40,8 +40,8 @@ export function preparePodman(
 ): Podman {
   const why = podmanUnavailable();
   if (why) throw new Error(why);
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${...} expansions
   const script =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${...} expansions
     'source scripts/container-lib.sh && HISTOGRAM_ENGINE=podman detect_engine && set_ulimit_args && printf "%s\\n" "${ENGINE_CMD[@]}" -- "${ULIMIT_ARGS[@]}"';
   const probe = spawnSync('bash', ['-c', script], { cwd: repo, encoding: 'utf8' });
   const lines = probe.stdout.trim().split('\n');
