@@ -1,10 +1,10 @@
 // Renders a chart.js configuration to PNG bytes: the one place that touches a canvas. One copy
 // of chart.js per thread draws on node-canvas; a few live Charts (one per size, type and scale)
-// are kept and only their data swapped, because building a Chart per request costs about a
-// quarter of the drawing time. The set is bounded, and a Chart pushed out is destroyed, so
+// are kept and only their data swapped, because building a Chart per request adds to every
+// render what only the first needs. The set is bounded, and a Chart pushed out is destroyed, so
 // requests for many sizes cannot grow memory. Every chart is drawn whole by chart.js. sharp
-// encodes the raw pixels: its PNG encoder at low compression is several times faster than
-// canvas's own at its defaults (docs/benchmarks.md).
+// encodes the raw pixels: its PNG encoder at low compression costs much less than canvas's own
+// at its defaults (figures in docs/benchmarks.md).
 import { createCanvas, type Canvas } from 'canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import sharp from 'sharp';
