@@ -84,15 +84,12 @@ test('capacity against a target of exactly 100 req/s answers no more than it can
     '--chart',
     chart,
   ]);
-  assert.equal(run.code, 0, run.stderr);
   const steps = stepLines(run.stdout);
   const answer = jsonLines<CapacityAnswer>(run.stdout).at(-1)!;
-  assert.equal(answer.kind, 'histogram-capacity-result');
+  assert.equal(answer.kind, 'histogram-capacity-result', run.stderr);
+  // Exit 1 only when no rate met the objectives.
+  assert.equal(run.code, answer.sustainedRate === null ? 1 : 0, run.stderr);
   assert.equal(steps.length, answer.steps.length);
-  assert.ok(
-    steps.some((s) => s.capacity.phase === 'bisect'),
-    'the ramp found a failing step and bisected',
-  );
 
   t.diagnostic(
     `steps (offered req/s: achieved 2xx/s, p50 ms from due time (from sending), verdict): ${answer.steps
@@ -119,21 +116,26 @@ test('capacity against a target of exactly 100 req/s answers no more than it can
     assert.ok(achievedOf(step) <= capacity + slack, `step ${step.capacity.step} claims ${achievedOf(step).toFixed(1)} 2xx/s of a ${capacity} req/s target`);
   }
   const upperBound = (capacity + slack) / KEEP_UP_SHARE;
-  assert.ok(answer.sustainedRate !== null && answer.sustainedRate <= upperBound, `sustained ${answer.sustainedRate}, at most ${upperBound.toFixed(1)}`);
+  assert.ok((answer.sustainedRate ?? 0) <= upperBound, `sustained ${answer.sustainedRate}, at most ${upperBound.toFixed(1)}`);
   // The target costs microseconds of CPU per request, so the answer falls below a quarter of
   // its capacity only when the machine kept the client itself from sending on schedule. Then
   // the requests left late (the corrected latency counts from when each was due, the
   // uncorrected one from when it was sent), and the target still answered them within the
   // objective once they were sent: that is judged instead of the answer, which measured the
   // machine's load rather than the target.
-  if (answer.sustainedRate < capacity / 4) {
+  if (answer.sustainedRate === null || answer.sustainedRate < capacity / 4) {
     const first = steps.find((s) => s.capacity.step === answer.firstFailing)!;
     t.diagnostic(`sustained ${answer.sustainedRate}: step ${first.capacity.step} (${first.capacity.offeredRate} req/s) failed while the client sent late`);
     assert.ok(
       first.uncorrectedLatencyUs!.p50 <= P50_MS * 1000,
       `sustained ${answer.sustainedRate} of a ${capacity} req/s target, and the target itself was slow: p50 ${first.uncorrectedLatencyUs!.p50} µs from sending`,
     );
+    return; // what follows judges a search that ran as designed, which this machine did not allow
   }
+  assert.ok(
+    steps.some((s) => s.capacity.phase === 'bisect'),
+    'the ramp found a failing step and bisected',
+  );
 
   // The proving step met the objective, judged here from its own histogram and statuses.
   const proof = steps.find((s) => s.capacity.step === answer.provedBy)!;
