@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,8 @@ function packageCopy(t: { after(fn: () => void): void }): string {
 
 /** An empty folder for a package, removed after the test with every process still running in it. */
 function tempPackage(t: { after(fn: () => void): void }, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  // The real path: /proc shows working directories with symbolic links resolved.
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   t.after(() => {
     // A failed test may leave the server running: kill it by process id before the folder goes.
     for (const { pid } of processesIn(dir)) {
