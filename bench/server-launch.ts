@@ -13,9 +13,11 @@ import { envOf, parseDockerfile } from '../test/helpers/k8s-dockerfile.ts';
 export function startNodeOptions(root: string): string[] {
   const start = readJson(join(root, 'package.json'))?.scripts?.start;
   const words = typeof start === 'string' ? start.trim().split(/\s+/) : [];
-  if (words[0] !== 'node') return [];
+  // `node` may follow a prefix (`exec env UV_THREADPOOL_SIZE=… node …`).
+  const at = words.indexOf('node');
+  if (at < 0) return [];
   const options: string[] = [];
-  for (const word of words.slice(1)) {
+  for (const word of words.slice(at + 1)) {
     if (!word.startsWith('-')) break;
     options.push(word);
   }

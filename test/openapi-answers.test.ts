@@ -36,7 +36,11 @@ before(async () => {
 after(() => server?.stop());
 
 async function post(query: string, body: Uint8Array | string) {
-  const response = await fetch(`${server.url}/v1/histogram${query}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
+  const response = await fetch(`${server.url}/v1/histogram${query}`, {
+    method: 'POST',
+    body: body as string | Uint8Array<ArrayBuffer>,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   return { status: response.status, body: (await response.json()) as unknown };
 }
 

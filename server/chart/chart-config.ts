@@ -65,11 +65,6 @@ export function chartConfig(
     pointRadius: 0,
     borderDash: name === 'alpha' ? [6, 4] : [],
     spanGaps: false,
-    // chart.js's own default clip, spelled out (bars: the chart area; lines: half the line
-    // width beyond it above and below, where the y axis has no fixed min/max), because the
-    // renderer clips datasets itself when it draws them over kept static layers and must give
-    // the same pixels as chart.js.
-    clip: bar ? { left: 0, right: 0, top: 0, bottom: 0 } : { left: 0, right: 0, top: LINE_WIDTH / 2, bottom: LINE_WIDTH / 2 },
     barPercentage: 1,
     categoryPercentage: 1,
   }));
@@ -91,7 +86,7 @@ export function chartConfig(
         x: {
           type: 'linear',
           // Bounds set in the options too: with them chart.js clips lines at the x bounds (its
-          // default clip), which the spelled-out clip above repeats.
+          // default clip).
           min: xAxis.min,
           max: xAxis.max,
           offset: false,
