@@ -1,7 +1,7 @@
 // Memory under the worst case the settings allow stays under the pod's limit: with the
 // manifests' settings (CONCURRENCY=1, MAX_QUEUE=16, the image's allocator settings, 1 GiB limit), sixteen
-// 25 MiB uploads held complete in the queue while the one slot decodes a 7000 × 7000 RGBA
-// 16-bit PNG. And requests for assets that do not exist cost no memory.
+// 25 MiB uploads held complete in the queue while the one slot decodes the largest RGBA 16-bit
+// PNG allowed, at depth 8 and at depth 16. And requests for assets that do not exist cost no memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -21,50 +21,56 @@ function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return (Number(/(\d+)/.exec(line)![1]) * 1024) / MiB;
 }
 
-test("with the manifests' settings, 16 held 25 MiB uploads and a 7000² RGBA16 PNG decode peak under the 1 GiB pod limit", {
-  skip: process.platform !== 'linux' && 'reads /proc',
-}, async (t) => {
-  const servers: ServerProcess[] = [];
-  killAfter(t, servers);
-  servers.push(await startServer({ env: { ...imageAllocatorEnv('.'), CONCURRENCY: '1', MAX_QUEUE: '16', REQUEST_TIMEOUT_MS: '120000' } }));
-  const server = servers[0]!;
-  const pid = server.proc.pid!;
-  const base = vm(pid, 'VmRSS');
-  // 49 megapixels of 16-bit RGBA, flat: a small file that decodes to the full size.
-  const width = 7000;
-  const png = await sharp({ create: { width, height: width, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } })
-    .toColourspace('rgb16')
-    .png({ compressionLevel: 9 })
-    .toBuffer();
-  const meta = await sharp(png).metadata();
-  assert.equal(meta.depth, 'ushort', 'the fixture is 16-bit');
-  assert.equal(meta.channels, 4);
-  assert.ok(png.length < 25 * MiB, `fixture is ${png.length} bytes`);
+// At depth 8 a 16-bit image is decoded to its high bytes; at depth 16 its samples take two bytes
+// each and count twice against MAX_PIXELS, so the largest one allowed is half the pixels.
+for (const { depth, width } of [
+  { depth: 8, width: 7000 },
+  { depth: 16, width: 5000 },
+]) {
+  test(`with the manifests' settings, 16 held 25 MiB uploads and a ${width}² RGBA16 PNG decoded at depth ${depth} peak under the 1 GiB pod limit`, {
+    skip: process.platform !== 'linux' && 'reads /proc',
+  }, async (t) => {
+    const servers: ServerProcess[] = [];
+    killAfter(t, servers);
+    servers.push(await startServer({ env: { ...imageAllocatorEnv('.'), CONCURRENCY: '1', MAX_QUEUE: '16', REQUEST_TIMEOUT_MS: '120000' } }));
+    const server = servers[0]!;
+    const pid = server.proc.pid!;
+    const base = vm(pid, 'VmRSS');
+    // 16-bit RGBA, flat: a small file that decodes to the full size.
+    const png = await sharp({ create: { width, height: width, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } })
+      .toColourspace('rgb16')
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    const meta = await sharp(png).metadata();
+    assert.equal(meta.depth, 'ushort', 'the fixture is 16-bit');
+    assert.equal(meta.channels, 4);
+    assert.ok(png.length < 25 * MiB, `fixture is ${png.length} bytes`);
 
-  const big = send(`${server.url}/v1/histogram`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' }, timeoutMs: 120_000 });
-  await waitFor('the PNG to hold the slot', async () => {
-    const a = await admission(server.url);
-    return a.inFlight + a.queued >= 1;
+    const big = send(`${server.url}/v1/histogram?depth=${depth}`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' }, timeoutMs: 120_000 });
+    await waitFor('the PNG to hold the slot', async () => {
+      const a = await admission(server.url);
+      return a.inFlight + a.queued >= 1;
+    });
+    const upload = Buffer.alloc(25 * MiB - 1024, 0x55); // complete bodies that wait for the slot
+    const held = Array.from({ length: 16 }, () =>
+      send(`${server.url}/v1/histogram`, { method: 'POST', body: upload, headers: { 'content-type': 'application/octet-stream' }, timeoutMs: 120_000 }),
+    );
+    let peakSeen = 0;
+    const sampler = setInterval(() => (peakSeen = Math.max(peakSeen, vm(pid, 'VmRSS'))), 50);
+    const answers = await Promise.all([big, ...held]);
+    clearInterval(sampler);
+    const hwm = vm(pid, 'VmHWM');
+    t.diagnostic(
+      `RSS at start ${base.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB (VmHWM; sampled ${peakSeen.toFixed(0)}); statuses ${answers.map((a) => a.status).join(',')}`,
+    );
+    assert.equal(answers[0]!.status, 200, answers[0]!.body.toString());
+    assert.ok(
+      answers.slice(1).every((a) => a.status === 415),
+      'the held uploads were read whole and then refused as not images',
+    );
+    assert.ok(hwm < 1024, `peak ${hwm.toFixed(0)} MiB exceeds the 1 GiB pod limit`);
   });
-  const upload = Buffer.alloc(25 * MiB - 1024, 0x55); // complete bodies that wait for the slot
-  const held = Array.from({ length: 16 }, () =>
-    send(`${server.url}/v1/histogram`, { method: 'POST', body: upload, headers: { 'content-type': 'application/octet-stream' }, timeoutMs: 120_000 }),
-  );
-  let peakSeen = 0;
-  const sampler = setInterval(() => (peakSeen = Math.max(peakSeen, vm(pid, 'VmRSS'))), 50);
-  const answers = await Promise.all([big, ...held]);
-  clearInterval(sampler);
-  const hwm = vm(pid, 'VmHWM');
-  t.diagnostic(
-    `RSS at start ${base.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB (VmHWM; sampled ${peakSeen.toFixed(0)}); statuses ${answers.map((a) => a.status).join(',')}`,
-  );
-  assert.equal(answers[0]!.status, 200, answers[0]!.body.toString());
-  assert.ok(
-    answers.slice(1).every((a) => a.status === 415),
-    'the held uploads were read whole and then refused as not images',
-  );
-  assert.ok(hwm < 1024, `peak ${hwm.toFixed(0)} MiB exceeds the 1 GiB pod limit`);
-});
+}
 
 test('4000 requests for unknown asset names grow the heap by at most 12 MiB', async (t) => {
   const servers: ServerProcess[] = [];

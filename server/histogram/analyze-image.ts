@@ -56,7 +56,9 @@ export async function decodeAndCount(
   options: Readonly<CountOptions> = DEFAULT_COUNT_OPTIONS,
 ): Promise<CountedImage> {
   const t0 = performance.now();
-  const { pixels, ...facts } = await decodeImage(bytes, maxPixels);
+  // 16-bit samples are kept as they are only when they are counted so (depth 16) or masked by
+  // their own alpha; at depth 8 they arrive as their high bytes, in half the memory.
+  const { pixels, ...facts } = await decodeImage(bytes, maxPixels, options.depth === 16 || options.mask === 'alpha');
   const t1 = performance.now();
   const hasAlpha = facts.channels === 2 || facts.channels === 4;
   const masked = options.mask === 'alpha' && hasAlpha;

@@ -122,13 +122,28 @@ const le16 = (samples: Uint16Array) => {
   return bytes;
 };
 
-test('a 16-bit gray PNG ramp of every value once decodes to exactly those samples, and counts 256 per bin at depth 8', async () => {
+/** What decoding at depth 8 gives for 16-bit `samples` of `channels` bands: each sample's high byte, gray as R = G = B. */
+function highBytesAsRgb(samples: Uint16Array, channels: number): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < samples.length; i += channels) {
+    const px = Array.from(samples.subarray(i, i + channels), (v) => v >> 8);
+    if (channels <= 2) out.push(px[0]!, px[0]!, px[0]!, ...px.slice(1));
+    else out.push(...px);
+  }
+  return Uint8Array.from(out);
+}
+
+test('a 16-bit gray PNG ramp of every value once decodes to exactly those samples kept at 16 bits, to their high bytes otherwise, and counts 256 per bin at depth 8', async () => {
   const ramp = new Uint16Array(65536).map((_, i) => i);
   const bytes = png16(256, 256, 0, ramp);
-  const decoded = await decodeImage(bytes, 1e8);
+  const decoded = await decodeImage(bytes, 1e8, true);
   assert.equal(decoded.sampleBits, 16);
   assert.equal(decoded.channels, 1);
   assert.deepEqual(decoded.pixels, ramp);
+  const high = await decodeImage(bytes, 1e8);
+  assert.equal(high.sampleBits, 8);
+  assert.equal(high.gray, true);
+  assert.deepEqual(high.pixels, highBytesAsRgb(ramp, 1));
   const at8 = await analyzeImage(bytes, { maxPixels: 1e8, bins: 256, channels: null });
   assert.deepEqual(at8.histogram, new Array(256).fill(256));
   assert.equal(at8.depth, 8);
@@ -143,22 +158,33 @@ for (const [colourType, channels, name] of [
   [6, 4, 'RGBA'],
   [4, 2, 'gray+alpha'],
 ] as const) {
-  test(`a 16-bit ${name} PNG decodes to its 16-bit samples untouched`, async () => {
+  test(`a 16-bit ${name} PNG decodes to its 16-bit samples untouched when they are kept, else to their high bytes`, async () => {
     const samples = noise16(37 * 23 * channels, 40 + channels);
-    const decoded = await decodeImage(png16(37, 23, colourType, samples), 1e8);
+    const decoded = await decodeImage(png16(37, 23, colourType, samples), 1e8, true);
     assert.equal(decoded.channels, channels);
     assert.equal(decoded.sampleBits, 16);
     assert.deepEqual(decoded.pixels, samples);
+    const high = await decodeImage(png16(37, 23, colourType, samples), 1e8);
+    assert.equal(high.sampleBits, 8);
+    assert.deepEqual(high.pixels, highBytesAsRgb(samples, channels));
   });
 }
 
 test('16-bit gray and RGB TIFFs decode to their 16-bit samples untouched', async () => {
   const gray = noise16(20 * 10, 3);
   const rgb = noise16(20 * 10 * 3, 4);
-  const decodedGray = await decodeImage(tiff({ width: 20, height: 10, bits: 16, sampleFormat: 1, photometric: 1, samplesPerPixel: 1, data: le16(gray) }), 1e8);
+  const decodedGray = await decodeImage(
+    tiff({ width: 20, height: 10, bits: 16, sampleFormat: 1, photometric: 1, samplesPerPixel: 1, data: le16(gray) }),
+    1e8,
+    true,
+  );
   assert.deepEqual(decodedGray.pixels, gray);
   assert.equal(decodedGray.gray, true);
-  const decodedRgb = await decodeImage(tiff({ width: 20, height: 10, bits: 16, sampleFormat: 1, photometric: 2, samplesPerPixel: 3, data: le16(rgb) }), 1e8);
+  const decodedRgb = await decodeImage(
+    tiff({ width: 20, height: 10, bits: 16, sampleFormat: 1, photometric: 2, samplesPerPixel: 3, data: le16(rgb) }),
+    1e8,
+    true,
+  );
   assert.deepEqual(decodedRgb.pixels, rgb);
   assert.equal(decodedRgb.space, 'rgb16');
 });
@@ -212,4 +238,17 @@ test('an 8-bit TIFF written by the same writer decodes to its samples (the write
   const data = new Uint8Array(4 * 4 * 3).map((_, i) => (i * 37) % 256);
   const decoded = await decodeImage(tiff({ width: 4, height: 4, bits: 8, sampleFormat: 1, photometric: 2, samplesPerPixel: 3, data }), 1e8);
   assert.deepEqual(decoded.pixels, data);
+});
+
+test('16-bit samples kept at 16 bits count twice against the pixel limit; their high bytes count once', async () => {
+  const samples = noise16(100 * 100 * 3, 9);
+  const bytes = png16(100, 100, 2, samples);
+  await assert.rejects(decodeImage(bytes, 19_999, true), (error: unknown) => {
+    assert.ok(error instanceof ImageError);
+    assert.equal(error.kind, 'unprocessable');
+    assert.match(error.message, /10000 pixels of 16-bit samples, which count twice .*the limit is 19999/);
+    return true;
+  });
+  assert.equal((await decodeImage(bytes, 20_000, true)).sampleBits, 16);
+  assert.equal((await decodeImage(bytes, 10_000)).sampleBits, 8);
 });

@@ -45,16 +45,17 @@ export interface DecodedImage {
 
 /**
  * Decodes the first frame of `bytes` to its samples, by the rule of its class: 8-bit images as
- * their 8-bit RGB (or gray) samples, no colour profile applied; 16-bit gray and RGB(A) as their 16-bit samples untouched; CMYK
- * from its stored samples to RGB by Pillow's rule (no colour profile); GIF's transparent pixels
- * given their palette colour.
+ * their 8-bit RGB (or gray) samples, no colour profile applied; 16-bit gray and RGB(A) as the
+ * high bytes of their samples, or with `keep16` as their 16-bit samples untouched (which count
+ * twice against `maxPixels`); CMYK from its stored samples to RGB by Pillow's rule (no colour
+ * profile); GIF's transparent pixels given their palette colour.
  * @throws {ImageError} `unsupported` for bytes that are not a supported image (SVG and XML are
  *   refused from their first bytes, before any decoder sees them) and for HEVC-coded HEIF;
  *   `unprocessable` for a corrupt or truncated image, one over `maxPixels`, or samples without a
  *   counting rule (float, 32-bit integer, more than 4 bands, CMYK with alpha). Other errors (out
  *   of memory, a bug) are rethrown as they are.
  */
-export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
+export async function decodeImage(bytes: Uint8Array, maxPixels: number, keep16 = false): Promise<DecodedImage> {
   const sniffed = sniffFormat(bytes);
   if (sniffed === 'svg' || sniffed === 'pdf') {
     throw new ImageError('unsupported', `the upload is ${sniffed === 'svg' ? 'SVG or XML text' : 'a PDF document'}, a vector format; ${EXPECTED}`);
@@ -75,18 +76,30 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   if (pixelCount > maxPixels) {
     throw new ImageError('unprocessable', `the image is ${width} × ${frameHeight} = ${pixelCount} pixels; the limit is ${maxPixels}`);
   }
+  // 16-bit samples kept as they are take two bytes each: such an image counts twice against the
+  // pixel limit, so the memory the limit bounds is the same at either depth.
+  const sixteen = samples === 'ushort' && keep16;
+  if (sixteen && 2 * pixelCount > maxPixels) {
+    throw new ImageError(
+      'unprocessable',
+      `the image is ${width} × ${frameHeight} = ${pixelCount} pixels of 16-bit samples, which count twice when kept at 16 bits (depth=16 or mask=alpha); the limit is ${maxPixels}`,
+    );
+  }
   if (width === 0 || frameHeight === 0) {
     throw new ImageError('unprocessable', 'the image header declares no pixels (width or height is 0)');
   }
-  if (samples !== 'uchar') return decodeByClass(bytes, maxPixels, header, samples, formatName);
+  if (samples === 'cmyk' || sixteen) return decodeByClass(bytes, maxPixels, header, samples, formatName);
   const gray = header.space === 'b-w' || header.space === 'grey16';
   // failOn 'warning': a truncated JPEG decodes with a warning and gray padding; refuse it.
   // ignoreIcc: the samples are counted as stored, as Pillow reads them; converting through an
   // embedded profile (a phone's Display P3, Adobe RGB) would change every value.
   // Gray without alpha stays one channel (luma is the gray channel). libvips drops the alpha
   // of gray+alpha when asked for b-w, so that decodes as RGBA with R = G = B = gray, whose
-  // Rec. 601 luma is exactly the gray value (the weights sum to 65536).
-  const space = gray && !header.hasAlpha ? 'b-w' : 'srgb';
+  // Rec. 601 luma is exactly the gray value (the weights sum to 65536). 16-bit samples counted at
+  // depth 8 come the same way: libvips' 16-bit to 8-bit sRGB conversion keeps each sample's high
+  // byte (v >> 8) exactly, for gray too, whereas its 16-bit gray to 8-bit gray route does not;
+  // so 16-bit gray decodes as RGB with R = G = B, at a third more memory than 8-bit gray.
+  const space = gray && !header.hasAlpha && samples === 'uchar' ? 'b-w' : 'srgb';
   const { data, info } = await withDecoderErrors(
     () =>
       sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', page: 0, pages: 1, sequentialRead: true, ignoreIcc: true })
