@@ -2,44 +2,18 @@
 // from the test process over a real socket).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startInProcessServer, type InProcessServer } from './helpers/in-process-server.ts';
 import { freePort } from './helpers/free-port.ts'; // free a moment ago: nothing listens there
+import { runCli as runClient } from './helpers/run-cli.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node --import tsx client/main.ts ...args` (stdout/stderr are pipes, not a TTY). */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, COLUMNS: '80', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the client as a user would, with an 80-column terminal width and `env` over this process's. */
+const runCli = (args: string[], env: Record<string, string> = {}) => runClient(args, { env: { COLUMNS: '80', ...env }, timeoutMs: 90_000 });
 
 /** POSTs `data` straight to the server (no client code) and returns status and body. */
 async function askServer(url: string, data: Buffer, name: string): Promise<{ status: number; body: Buffer }> {

@@ -3,16 +3,14 @@
 // gets its answer once that upload is done.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startInProcessServer } from './helpers/in-process-server.ts';
+import { runCli } from './helpers/run-cli.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 test('a 503 from an overloaded server is answered by a retry after Retry-After', async (t) => {
   // No minimum upload rate: the holding upload below is slow on purpose.
@@ -58,21 +56,12 @@ test('a 503 from an overloaded server is answered by a retry after Retry-After',
   assert.ok(refused, 'the trickling upload never took the place (no request was refused in 30 s)');
   const clientStart = Date.now();
 
-  const client = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/main.ts', '-i', small, '-u', server.url, '--retries', '30', '-q'], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => {
-      stderr += c;
-      if (stderr.includes('retry ')) release = true;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  let clientStderr = '';
+  const client = await runCli(['-i', small, '-u', server.url, '--retries', '30', '-q'], {
+    onStderr: (chunk) => {
+      clientStderr += chunk;
+      if (clientStderr.includes('retry ')) release = true;
+    },
   });
   release = true;
   const clientEnd = Date.now();
