@@ -4,7 +4,9 @@
 // the ready pods as endpoints, rewritten and reloaded whenever readiness changes. Deleting a pod
 // does what `kubectl delete pod` does: out of the endpoints at once, SIGTERM, SIGKILL after
 // terminationGracePeriodSeconds, and the ReplicaSet's successor started.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.ts';
@@ -55,6 +57,7 @@ export class LocalCluster {
   readonly #pods = new Map<string, PlayedPod>();
   readonly #nginx: NginxProcess;
   readonly #log: (line: string) => void;
+  #events: ChildProcess | undefined;
 
   constructor(o: LocalClusterOptions) {
     this.#o = o;
@@ -80,11 +83,32 @@ export class LocalCluster {
     return played.pod;
   }
 
-  /** Starts nginx on a free port, with no endpoints yet (every request 503). */
+  /** Starts nginx on a free port, with no endpoints yet (every request 503), and follows podman's container deaths. */
   async start(): Promise<void> {
     this.port = await freePort();
     this.#writeConfig();
     await this.#nginx.start();
+    this.#watchDeaths();
+  }
+
+  // A container that dies (killed over its memory limit, crashed) is restarted by podman under
+  // restartPolicy Always; the kubelet would take its pod out of the endpoints at once, so the
+  // prober is told rather than left to notice through failed readiness probes.
+  #watchDeaths(): void {
+    const [bin, ...global] = this.#o.podman.command;
+    const events = spawn(bin!, [...global, 'events', '--filter', 'event=died', '--format', '{{.Name}} {{.ContainerExitCode}}'], {
+      env: this.#o.podman.env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.#events = events;
+    createInterface({ input: events.stdout! }).on('line', (line) => {
+      const [container, code] = line.split(' ');
+      for (const [name, played] of this.#pods) {
+        if (played.terminating || !played.pod.spec.containers.some((c) => `${name}-${c.name}` === container)) continue;
+        this.#log(`   ${name}: container ${container} died (exit ${code}): out of the endpoints until its probes pass again`);
+        played.prober.containerRestarted();
+      }
+    });
   }
 
   #terminationGrace(): number {
@@ -180,6 +204,7 @@ export class LocalCluster {
       p.prober.stop();
       removePod(this.#o.podman, p.pod);
     }
+    this.#events?.kill();
     await this.#nginx.stop();
   }
 }

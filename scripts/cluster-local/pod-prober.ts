@@ -41,6 +41,7 @@ async function probeOnce(url: string, timeoutSeconds: number): Promise<boolean> 
 /** Probes every container of a played pod until stop() is called. */
 export class PodProber {
   #stopped = new AbortController();
+  #life = new AbortController();
   #ready = false;
   readonly #pod: Pod;
   readonly #events: ProbeEvents;
@@ -62,6 +63,15 @@ export class PodProber {
       return;
     }
     void this.#run(container);
+  }
+
+  /**
+   * The container died (podman restarts it): not ready at once, as the kubelet marks a container
+   * that is not running, and the probes start over with the startup probe.
+   */
+  containerRestarted(): void {
+    this.#setReady(false);
+    this.#life.abort();
   }
 
   /** Stops probing; the pod is no longer ready (it is being deleted: the caller updates the endpoints). */
@@ -89,6 +99,7 @@ export class PodProber {
     while (!this.#stopped.signal.aborted) {
       // One life of the container: its probes stop together when it is restarted.
       const restart = new AbortController();
+      this.#life = restart;
       const signal = AbortSignal.any([this.#stopped.signal, restart.signal]);
       if (container.startupProbe && !(await this.#loop('startup', container, container.startupProbe, signal))) {
         if (signal.aborted) return;

@@ -46,11 +46,11 @@ after(async () => {
 });
 
 /** A cluster of `objects`, stopped after the file; nginx started. */
-async function startCluster(objects: K8sObject[], name: string): Promise<LocalCluster> {
+async function startCluster(objects: K8sObject[], name: string, log: (line: string) => void = () => {}): Promise<LocalCluster> {
   const dir = join(work, name);
   spawnSync('mkdir', ['-p', dir]);
   chmodSync(dir, 0o755);
-  const cluster = new LocalCluster({ objects, podman: p, workDir: dir, log: () => {} });
+  const cluster = new LocalCluster({ objects, podman: p, workDir: dir, log });
   clusters.push(cluster);
   await cluster.start();
   return cluster;
@@ -218,7 +218,8 @@ test('a server container over its memory limit is killed and restarted, then rea
       patch: stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/resources/limits/memory', value: '128Mi' }]),
     },
   ]);
-  const cluster = await startCluster(objects, 'memory');
+  const lines: string[] = [];
+  const cluster = await startCluster(objects, 'memory', (line) => lines.push(line));
   await cluster.scaleTo(1);
   const { name } = cluster.endpoints()[0]!;
   const inspect = () =>
@@ -245,4 +246,8 @@ test('a server container over its memory limit is killed and restarted, then rea
     assert.ok(Date.now() < deadline, `restarted and ready again within 90 s (restarts ${count}, pid ${pid} → ${newPid}, ready ${ready})`);
     await sleep(500);
   }
+  // Killed by the kernel (SIGKILL: 137), out of the endpoints until its probes passed again.
+  const log = lines.join('\n');
+  assert.match(log, new RegExp(`${name}: container ${name}-server died \\(exit 137\\)`), log);
+  assert.match(log, new RegExp(`${name} not ready[^\\n]*\\n(.*\\n)*.*${name} ready`), log);
 });

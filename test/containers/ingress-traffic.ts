@@ -21,10 +21,11 @@ export interface Answer {
 export async function sendThroughIngress(port: number, host: string, path: string, body?: Buffer, agent?: Agent): Promise<Answer> {
   const first = await sendOnce(port, host, path, body, agent);
   if (!first.reused || first.answer.status !== 0) return first.answer;
-  return { ...(await sendOnce(port, host, path, body, undefined)).answer, retried: true };
+  // A new connection of its own (no agent): never a reused one that the same reload closes.
+  return { ...(await sendOnce(port, host, path, body, false)).answer, retried: true };
 }
 
-function sendOnce(port: number, host: string, path: string, body: Buffer | undefined, agent: Agent | undefined): Promise<{ answer: Answer; reused: boolean }> {
+function sendOnce(port: number, host: string, path: string, body: Buffer | undefined, agent: Agent | false | undefined): Promise<{ answer: Answer; reused: boolean }> {
   return new Promise((resolveOnce) => {
     let answered = false;
     const resolve = (answer: Answer) => resolveOnce({ answer, reused: req.reusedSocket && !answered && answer.error !== TIMEOUT });
