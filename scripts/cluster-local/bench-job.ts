@@ -4,9 +4,12 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { benchPods, type BenchPodOptions } from './bench-pods.ts';
-import type { K8sObject } from './manifests.ts';
+import type { K8sObject, Pod } from './manifests.ts';
 import { kubePlay, type Podman, podman, podmanAsync, podmanOk, removePod } from './podman.ts';
 import { podTemplateOf } from './server-pods.ts';
+
+/** The bench pods played and not yet removed, for a cleanup on SIGINT or SIGTERM. */
+export const benchPodsInPlay = new Set<Pod>();
 
 export interface BenchJobResult {
   /** Every pod's output, concatenated (what `kubectl logs -l job-name=...` prints). */
@@ -27,7 +30,10 @@ export async function runBenchJob(p: Podman, job: K8sObject, workDir: string, o:
   const deadline = ((job.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds ?? 600) * 1000;
   const names = pods.map((pod) => pod.metadata.name);
   try {
-    for (const pod of pods) kubePlay(p, join(workDir, `${pod.metadata.name}.yaml`), stringify(pod));
+    for (const pod of pods) {
+      benchPodsInPlay.add(pod);
+      kubePlay(p, join(workDir, `${pod.metadata.name}.yaml`), stringify(pod));
+    }
     const containers = pods.map((pod) => `${pod.metadata.name}-${pod.spec.containers[0]!.name}`);
     const codes = await Promise.all(
       containers.map((c) =>
@@ -46,7 +52,10 @@ export async function runBenchJob(p: Podman, job: K8sObject, workDir: string, o:
     });
     return { logs, failed, changes };
   } finally {
-    for (const pod of pods) removePod(p, pod);
+    for (const pod of pods) {
+      removePod(p, pod);
+      benchPodsInPlay.delete(pod);
+    }
   }
 }
 

@@ -7,11 +7,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareReport, jobImage, mergeReport, runBenchJob } from './bench-job.ts';
+import { benchPodsInPlay, compareReport, jobImage, mergeReport, runBenchJob } from './bench-job.ts';
 import { completionsOf } from './bench-pods.ts';
 import { LocalCluster } from './local-cluster.ts';
 import { findObject, renderKustomization } from './manifests.ts';
-import { type Podman, podman, preparePodman, repo } from './podman.ts';
+import { type Podman, podman, preparePodman, removePod, repo } from './podman.ts';
 import { untranslated } from './untranslated.ts';
 import { spawnSync } from 'node:child_process';
 
@@ -62,7 +62,10 @@ const cluster = new LocalCluster({ objects, podman: p, workDir: work });
 
 let cleaning: Promise<void> | undefined;
 const cleanup = () => {
-  cleaning ??= cluster.stop().finally(() => rmSync(work, { recursive: true, force: true }));
+  cleaning ??= cluster.stop().finally(() => {
+    for (const pod of benchPodsInPlay) removePod(p, pod);
+    rmSync(work, { recursive: true, force: true });
+  });
   return cleaning;
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
