@@ -79,7 +79,6 @@ export function benchPods(job: K8sObject, o: BenchPodOptions): BenchPods {
   const pods: Pod[] = [];
   for (let index = 0; index < count; index++) {
     const name = job.metadata.name;
-    const spec = clone(template.spec);
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -90,9 +89,9 @@ export function benchPods(job: K8sObject, o: BenchPodOptions): BenchPods {
         annotations: { ...template.metadata?.annotations, [INDEX_KEY]: String(index) },
       },
       // The host's network: the Ingress (nginx) listens on the host's loopback only.
-      spec: { ...spec, hostname: `${name}-${index}`, hostNetwork: true },
+      spec: { ...clone(template.spec), hostname: `${name}-${index}`, hostNetwork: true },
     };
-    for (const container of spec.containers) {
+    for (const container of pod.spec.containers) {
       setEnv(container, 'JOB_COMPLETION_INDEX', String(index));
       if (o.pods !== undefined && container.env?.some((e) => e.name === 'SHARD_COUNT')) setEnv(container, 'SHARD_COUNT', String(count));
       if (o.startAt) setEnv(container, 'HISTOGRAM_START_AT', o.startAt);
@@ -122,8 +121,7 @@ export function benchPods(job: K8sObject, o: BenchPodOptions): BenchPods {
         changes.push(`${container.name}: $(VAR) references in args expanded here (podman 4.3 passes them as written)`);
       }
     }
-    podOwnVolumes(spec, pod.metadata.name);
-    pod.spec = { ...spec, hostname: `${name}-${index}`, hostNetwork: true };
+    podOwnVolumes(pod.spec, pod.metadata.name);
     pods.push(pod);
   }
   changes.push('pods share the host network namespace (hostNetwork): the Ingress listens on 127.0.0.1 only');
