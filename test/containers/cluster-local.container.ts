@@ -123,7 +123,7 @@ test('two replicas played from the rendered manifests both serve through the Ing
   const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 20, b: 30 } } })
     .png()
     .toBuffer();
-  const traffic = startTraffic(cluster.port, cluster.host, '/v1/histogram', png, 2, 3000);
+  const traffic = startTraffic(cluster.port, cluster.host, '/v1/histogram', png, 2, 20_000);
   const deadline = Date.now() + 60_000;
   while (new Set(traffic.answers.map((a) => a.servedBy)).size < 2 && Date.now() < deadline) await sleep(100);
   const before = traffic.answers.length;
@@ -131,7 +131,7 @@ test('two replicas played from the rendered manifests both serve through the Ing
   const during = traffic.answers.length - before;
   // A little traffic after the old pod is gone, so the successor is seen serving.
   const settled = traffic.answers.length;
-  while (traffic.answers.length < settled + 40 && Date.now() < deadline + 60_000) await sleep(100);
+  while (!traffic.done && traffic.answers.length < settled + 40 && Date.now() < deadline + 60_000) await sleep(100);
   const answers = await traffic.stop();
 
   const failures = answers.filter((a) => a.status !== 200);

@@ -25,7 +25,13 @@ export async function sendThroughIngress(port: number, host: string, path: strin
   return { ...(await sendOnce(port, host, path, body, false)).answer, retried: true };
 }
 
-function sendOnce(port: number, host: string, path: string, body: Buffer | undefined, agent: Agent | false | undefined): Promise<{ answer: Answer; reused: boolean }> {
+function sendOnce(
+  port: number,
+  host: string,
+  path: string,
+  body: Buffer | undefined,
+  agent: Agent | false | undefined,
+): Promise<{ answer: Answer; reused: boolean }> {
   return new Promise((resolveOnce) => {
     let answered = false;
     const resolve = (answer: Answer) => resolveOnce({ answer, reused: req.reusedSocket && !answered && answer.error !== TIMEOUT });
@@ -54,6 +60,8 @@ function sendOnce(port: number, host: string, path: string, body: Buffer | undef
 
 export interface Traffic {
   answers: Answer[];
+  /** True once every worker has stopped (stop() called, or `maxRequests` sent). */
+  readonly done: boolean;
   /** Stops sending; resolves once the requests in flight have answered. */
   stop(): Promise<Answer[]>;
 }
@@ -73,9 +81,16 @@ export function startTraffic(port: number, host: string, path: string, body: Buf
       answers.push(await sendThroughIngress(port, host, path, body, agent));
     }
   };
+  let done = false;
   const workers = Array.from({ length: concurrency }, worker);
+  void Promise.all(workers).then(() => {
+    done = true;
+  });
   return {
     answers,
+    get done() {
+      return done;
+    },
     stop: async () => {
       stopped = true;
       await Promise.all(workers);
