@@ -1,12 +1,3 @@
 // A TCP port on 127.0.0.1 that was free a moment ago, for servers a test starts on a known port
-// (and, unused, as a port where nothing listens).
-import { createServer } from 'node:net';
-
-/** Listens on port 0, reads the port the OS chose, closes, and returns it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+// (and, unused, as a port where nothing listens): the same helper cluster:local uses.
+export { freePort } from '../../scripts/cluster-local/free-port.ts';
