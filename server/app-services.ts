@@ -2,6 +2,7 @@
 // and the lifecycle flags that /readyz and shutdown use.
 import type { Config } from './config.ts';
 import { Admission } from './http/admission.ts';
+import { BufferPool } from './http/buffer-pool.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createImagePool, type ImagePool } from './worker/image-pool.ts';
@@ -19,6 +20,8 @@ export interface AppServices {
   config: Config;
   admission: Admission;
   images: ImagePool;
+  /** Upload memory kept for reuse: a steady stream of megabyte uploads allocates once. */
+  uploads: BufferPool;
   metrics: Metrics;
   logger: Logger;
   lifecycle: Lifecycle;
@@ -36,6 +39,9 @@ export function createServices(config: Config, overrides: Partial<Pick<AppServic
     config,
     admission,
     images,
+    // Up to 64 MiB kept free for reuse (a queue of 1 MB uploads); uploads over 8 MiB get memory
+    // of their own.
+    uploads: new BufferPool(64 * 1024 * 1024, 8 * 1024 * 1024),
     metrics: createMetrics(() => admission.stats),
     logger: overrides.logger ?? createLogger(config.logLevel, { servedBy: config.podName }),
     lifecycle,

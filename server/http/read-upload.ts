@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { ApiError } from '../errors.ts';
 import { formatBytes } from '../format/format-bytes.ts';
 import { UploadBuffer } from './upload-buffer.ts';
+import type { BufferPool } from './buffer-pool.ts';
 
 export interface Upload {
   /** The image bytes: a view of the upload's one buffer, which nothing else shares. */
@@ -14,12 +15,16 @@ export interface Upload {
   fileName: string | null;
   /** Bytes received on the wire (body size). */
   bodyBytes: number;
+  /** Hands the memory back to its pool once nothing reads `bytes` any more (a no-op after the first call). */
+  release(): void;
 }
 
 export interface ReadUploadOptions {
   contentType: string | undefined;
   contentLength: number | undefined;
   maxBytes: number;
+  /** Where the upload's memory comes from, and goes back to on release(). */
+  pool: BufferPool;
   signal?: AbortSignal;
   /** Slowest average rate tolerated once the upload has run `rateGraceMs` (0: none). */
   minBytesPerSec?: number;
@@ -144,16 +149,21 @@ function pump(body: Readable, options: ReadUploadOptions, limit: number, onChunk
 }
 
 async function readRaw(body: Readable, options: ReadUploadOptions): Promise<Upload> {
-  const buffer = new UploadBuffer(options.contentLength, options.maxBytes);
-  const size = await pump(
-    body,
-    options,
-    options.maxBytes,
-    (chunk) => buffer.append(chunk),
-    () => {},
-  );
-  if (size === 0) throw emptyBody();
-  return { bytes: buffer.view(), fileName: null, bodyBytes: size };
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, options.pool);
+  try {
+    const size = await pump(
+      body,
+      options,
+      options.maxBytes,
+      (chunk) => buffer.append(chunk),
+      () => {},
+    );
+    if (size === 0) throw emptyBody();
+    return { bytes: buffer.view(), fileName: null, bodyBytes: size, release: () => buffer.release() };
+  } catch (error) {
+    buffer.release();
+    throw error;
+  }
 }
 
 async function readMultipart(body: Readable, options: ReadUploadOptions, allowance: number): Promise<Upload> {
@@ -168,7 +178,13 @@ async function readMultipart(body: Readable, options: ReadUploadOptions, allowan
   }
   // The file part is a little smaller than the body: one buffer of the body's length fits it.
   // The file part is a little smaller than the body: one buffer of the body's length fits it.
-  return readFilePart(body, options, allowance, parser, new UploadBuffer(options.contentLength, options.maxBytes));
+  const buffer = new UploadBuffer(options.contentLength, options.maxBytes, options.pool);
+  try {
+    return await readFilePart(body, options, allowance, parser, buffer);
+  } catch (error) {
+    buffer.release();
+    throw error;
+  }
 }
 
 async function readFilePart(body: Readable, options: ReadUploadOptions, allowance: number, parser: BusboyInstance, buffer: UploadBuffer): Promise<Upload> {
@@ -229,5 +245,5 @@ async function readFilePart(body: Readable, options: ReadUploadOptions, allowanc
     throw new ApiError('BAD_REQUEST', `expected the image in multipart field "file"${seen}`);
   }
   if (buffer.length === 0) throw new ApiError('BAD_REQUEST', 'multipart field "file" is empty');
-  return { bytes: buffer.view(), fileName, bodyBytes: size };
+  return { bytes: buffer.view(), fileName, bodyBytes: size, release: () => buffer.release() };
 }

@@ -1,7 +1,8 @@
 // One histogram request's resources, owned in one place: its admission ticket (place, then
-// processing slot), its deadline, its upload, and the image work that holds the slot until it
-// has really finished. `dispose()` always runs (the route calls it in `finally`) and gives back
-// what is held: at once, or when the image work settles if a 504 answered before it did.
+// processing slot), its deadline, its upload's memory (lent by the services' upload pool), and
+// the image work that holds both until it has really finished. `dispose()` always runs (the route
+// calls it in `finally`) and gives back what is held: at once, or when the image work settles if
+// a 504 answered before it did.
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import type { AppServices } from '../app-services.ts';
@@ -28,6 +29,7 @@ export class RequestLifecycle {
   readonly #ticket: Ticket;
   readonly #deadline: Deadline;
   readonly #started = performance.now();
+  #upload: Upload | undefined;
   #work: Promise<unknown> | undefined;
   #disposed = false;
   readonly times: WaitTimes = { wait: 0, body: 0, queue: 0 };
@@ -86,6 +88,7 @@ export class RequestLifecycle {
       contentType: this.#c.req.header('content-type'),
       contentLength: declaredLength(this.#c),
       maxBytes: config.maxUploadBytes,
+      pool: this.#services.uploads,
       minBytesPerSec: config.uploadMinBytesPerSec,
       rateGraceMs: UPLOAD_RATE_GRACE_MS,
       idleTimeoutMs: config.uploadIdleTimeoutMs,
@@ -93,13 +96,14 @@ export class RequestLifecycle {
     }).catch((error) => this.#rethrow(error, 'reading the upload'));
     this.times.body = performance.now() - arrived;
     metrics.stage.observe({ stage: 'body' }, this.times.body / 1000);
+    this.#upload = upload;
     metrics.uploadBytes.observe(upload.bodyBytes);
     this.#c.set('bytes', upload.bodyBytes);
     return upload;
   }
 
   /**
-   * Waits for a processing slot, then runs `work` in it. The slot and the upload stay held until
+   * Waits for a processing slot, then runs `work` in it. The slot and the upload's memory stay held until
    * `work` settles, even when the deadline answers first.
    * @throws {ApiError} 504 TIMEOUT at the deadline (while queued or while working); what `work` throws.
    */
@@ -113,12 +117,15 @@ export class RequestLifecycle {
     return raceDeadline(running, this.signal, () => timeoutError(this.#services.config.requestTimeoutMs, 'processing the image'));
   }
 
-  /** Gives back the slot or the place (once the image work, if any, has settled). Idempotent. */
+  /** Gives back the slot or the place and the upload's memory (once the image work, if any, has settled). Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#deadline.clear();
-    const release = () => this.#ticket.release();
+    const release = () => {
+      this.#ticket.release();
+      this.#upload?.release();
+    };
     if (this.#work) void this.#work.then(release, release);
     else release();
   }

@@ -13,8 +13,8 @@ import type { AnalyzeResult, ChartTask } from './image-task.ts';
 
 export interface ImagePool {
   /**
-   * Decodes and counts `bytes` on a worker thread. Their memory is moved there, not copied:
-   * the caller gives it up (`bytes` must be the only view of memory of its own, as an upload is).
+   * Decodes and counts `bytes` on a worker thread. A copy of the bytes is moved there: the
+   * caller's memory (a pooled upload buffer) stays the caller's.
    * `options`: depth and mask to count with (default depth 8, no mask).
    */
   analyze(bytes: Uint8Array, maxPixels: number, options?: CountOptions): Promise<CountedImage>;
@@ -43,8 +43,9 @@ export function createImagePool(threads: number): ImagePool {
   const ready = Promise.all(Array.from({ length: threads }, () => pool.run('ping'))).then(() => undefined);
   return {
     async analyze(bytes, maxPixels, options = DEFAULT_COUNT_OPTIONS) {
-      const task = { kind: 'analyze', bytes, maxPixels, options: { depth: options.depth, mask: options.mask } };
-      const result = (await pool.run(task, { transferList: [bytes.buffer as ArrayBuffer] })) as AnalyzeResult;
+      const copy = bytes.slice();
+      const task = { kind: 'analyze', bytes: copy, maxPixels, options: { depth: options.depth, mask: options.mask } };
+      const result = (await pool.run(task, { transferList: [copy.buffer] })) as AnalyzeResult;
       if (!result.ok) throw new ImageError(result.kind, result.message);
       return result.counted;
     },
