@@ -11,7 +11,6 @@ import { startInProcessServer, type InProcessServer } from './helpers/in-process
 import { freePort } from './helpers/free-port.ts'; // free a moment ago: nothing listens there
 import { runCli as runClient } from './helpers/run-cli.ts';
 
-
 /** Runs the client as a user would, with an 80-column terminal width and `env` over this process's. */
 const runCli = (args: string[], env: Record<string, string> = {}) => runClient(args, { env: { COLUMNS: '80', ...env }, timeoutMs: 90_000 });
 

@@ -11,7 +11,6 @@ import sharp from 'sharp';
 import { startInProcessServer } from './helpers/in-process-server.ts';
 import { runCli } from './helpers/run-cli.ts';
 
-
 test('a 503 from an overloaded server is answered by a retry after Retry-After', async (t) => {
   // No minimum upload rate: the holding upload below is slow on purpose.
   const server = await startInProcessServer({ env: { CONCURRENCY: '1', MAX_QUEUE: '0', MAX_WAITING: '0', UPLOAD_MIN_BYTES_PER_SEC: '0' } });
