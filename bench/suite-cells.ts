@@ -32,7 +32,8 @@ export async function closedCell(
 /**
  * Load at C=4 with `image` for `ms` on a freshly started server, unmeasured: V8 compiles the
  * request path's hot functions and the server's pools and heap grow over the first seconds of
- * load, and a fresh server serves 10–15 % less in its first few seconds than ten seconds on.
+ * load, and a fresh server serves less in its first few seconds than ten seconds on
+ * (docs/benchmarks.md has the figures).
  */
 export async function warmUp(url: string, image: SuiteImageInfo, bytes: Buffer, ms: number): Promise<void> {
   if (ms > 0) await runBench(closedOptions(url, image, bytes, 4, 'json', ms));

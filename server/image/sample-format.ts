@@ -37,7 +37,8 @@ const SAMPLE_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * The 415 for HEIF images coded with HEVC (phones' HEIC): sharp's prebuilt libvips leaves the
- * patent-encumbered HEVC decoder out (sharp issue 4050), so no HEIC decodes here.
+ * patent-encumbered HEVC decoder out (only AV1-coded HEIF, i.e. AVIF, is built in), so no HEIC
+ * decodes here.
  */
 export function hevcUnsupported(): ImageError {
   return new ImageError(
