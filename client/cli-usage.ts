@@ -2,6 +2,7 @@
 // that are not numbers, and yargs' own validation messages flattened. The entry prints the
 // message with a pointer to --help and exits 2, apart from exit 1 for "an image failed".
 import type { Argv } from 'yargs';
+import { nearestName } from '../server/api/nearest-name.ts';
 
 /** Exit status for a wrong command line or option value: nothing was sent. */
 export const EXIT_USAGE = 2;
@@ -21,35 +22,6 @@ interface OptionTable {
   key: Record<string, unknown>;
   alias: Record<string, string[]>;
   number: string[];
-}
-
-/** Edit distance (insert, delete, substitute, swap neighbours) between two short names. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/**
- * The known name closest to `name`: within 2 edits (1 for names of 4 letters or fewer), or one
- * that `name` starts (`--conn` for `--connections`). Undefined when none is close.
- */
-export function nearestName(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    if (candidate.length < 2) continue;
-    const distance = candidate.startsWith(name) && name.length >= 3 ? 0.5 : editDistance(name, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return bestDistance <= (name.length <= 4 ? 1 : 2) ? best : undefined;
 }
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

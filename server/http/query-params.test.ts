@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHistogramQuery } from './query-params.ts';
-import { editDistance, nearestName } from './nearest-name.ts';
 import { QUERY_PARAMETERS } from '../api/query-limits.ts';
 
 const refused: Array<{ name: string; query: Record<string, string>; message: RegExp }> = [
@@ -74,13 +73,4 @@ test('every known parameter name is accepted as a name', () => {
     const parsed = parseHistogramQuery({ [name]: '' });
     assert.ok(parsed.success, name);
   }
-});
-
-test('edit distance counts insertions, deletions and substitutions (by hand)', () => {
-  assert.equal(editDistance('bin', 'bins'), 1);
-  assert.equal(editDistance('rnage', 'range'), 2);
-  assert.equal(editDistance('', 'abc'), 3);
-  assert.equal(editDistance('kitten', 'sitting'), 3);
-  assert.equal(nearestName('widht', ['width', 'height']), 'width');
-  assert.equal(nearestName('x', ['bins']), null);
 });

@@ -22,7 +22,7 @@ import {
 } from '../api/query-limits.ts';
 import type { ChannelName } from '../histogram/histogram-summary.ts';
 import type { BinRangeOption } from '../histogram/numpy-bins.ts';
-import { nearestName } from './nearest-name.ts';
+import { nearestName } from '../api/nearest-name.ts';
 
 export { OUTPUT_FORMATS, type OutputFormat } from '../api/query-limits.ts';
 
